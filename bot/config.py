@@ -1,0 +1,132 @@
+"""Settings read from the environment, with the names the Bot Framework uses.
+
+Everything the city's page does not state (opening hours, reminder intervals) lives here as a
+default that is marked as an assumption, so operations can confirm or change it without code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/larmlotsen.db"
+
+
+def _split_list(raw: str | None) -> tuple[str, ...]:
+    if not raw:
+        return ()
+    return tuple(part.strip() for part in raw.replace(";", ",").split(",") if part.strip())
+
+
+def _bool(raw: str | None, default: bool) -> bool:
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Bot Framework credentials (empty app id = local development server).
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "SingleTenant"
+    app_tenant_id: str = ""
+    # HTTP server.
+    host: str | None = None
+    port: int = 3978
+    max_body_bytes: int = 256 * 1024
+    # Database.
+    database_url: str = DEFAULT_DATABASE_URL
+    run_migrations: bool = True
+    db_pool_size: int = 10
+    # Access.
+    tenant_allowlist: tuple[str, ...] = ()
+    admin_ids: tuple[str, ...] = ()
+    # How long a processed activity id is remembered for redelivery detection.
+    dedupe_ttl_hours: int = 48
+    # ASSUMPTION (the page gives no hours): installation och service is open Mon-Fri 08:00-16:00.
+    opening_time: str = "08:00"
+    closing_time: str = "16:00"
+    timezone: str = "Europe/Stockholm"
+    # ASSUMPTION: an "omgående" step counts as late after this many working hours.
+    immediate_within_hours: int = 4
+    # ASSUMPTION: installation feedback is chased after this many working days.
+    install_feedback_working_days: int = 5
+    # ASSUMPTION: the daily digest goes out at this local time on working days.
+    digest_time: str = "08:30"
+    # Retention (months) of closed cases before the purge.
+    retention_months: int = 24
+    # Idle conversation state expires after this many days.
+    state_ttl_days: int = 90
+    # Name of the city's case system: the city is procuring a replacement.
+    case_system_name: str = "Paraplysystemet"
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.app_id and self.app_password)
+
+    @property
+    def bind_host(self) -> str:
+        """Without credentials the server is a development server: loopback unless HOST says otherwise."""
+        if self.host:
+            return self.host
+        return "0.0.0.0" if self.has_credentials else "127.0.0.1"
+
+    # Attribute names ConfigurationBotFrameworkAuthentication reads with getattr().
+    @property
+    def APP_ID(self) -> str:  # noqa: N802 - name fixed by botbuilder
+        return self.app_id
+
+    @property
+    def APP_PASSWORD(self) -> str:  # noqa: N802
+        return self.app_password
+
+    @property
+    def APP_TYPE(self) -> str:  # noqa: N802
+        return self.app_type
+
+    @property
+    def APP_TENANTID(self) -> str:  # noqa: N802
+        return self.app_tenant_id
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings:
+    env = os.environ if env is None else env
+    values = dict(
+        app_id=env.get("MicrosoftAppId", ""),
+        app_password=env.get("MicrosoftAppPassword", ""),
+        app_type=env.get("MicrosoftAppType") or "SingleTenant",
+        app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+        host=env.get("HOST") or None,
+        port=int(env.get("PORT") or 3978),
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        run_migrations=_bool(env.get("RUN_MIGRATIONS"), True),
+        db_pool_size=int(env.get("DB_POOL_SIZE") or 10),
+        tenant_allowlist=_split_list(env.get("TENANT_ALLOWLIST")),
+        admin_ids=_split_list(env.get("ADMIN_IDS")),
+        dedupe_ttl_hours=int(env.get("DEDUPE_TTL_HOURS") or 48),
+        opening_time=env.get("OPENING_TIME") or "08:00",
+        closing_time=env.get("CLOSING_TIME") or "16:00",
+        timezone=env.get("TIMEZONE") or "Europe/Stockholm",
+        immediate_within_hours=int(env.get("IMMEDIATE_WITHIN_HOURS") or 4),
+        install_feedback_working_days=int(env.get("INSTALL_FEEDBACK_WORKING_DAYS") or 5),
+        digest_time=env.get("DIGEST_TIME") or "08:30",
+        retention_months=int(env.get("RETENTION_MONTHS") or 24),
+        state_ttl_days=int(env.get("STATE_TTL_DAYS") or 90),
+        case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",
+        log_level=env.get("LOG_LEVEL") or "INFO",
+    )
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)
+
+
+def ensure_sqlite_dir(database_url: str) -> None:
+    """Create the folder of a file-based SQLite database on first start."""
+    if database_url.startswith("sqlite") and ":memory:" not in database_url:
+        path = database_url.split("///", 1)[-1].split("?", 1)[0]
+        if path:
+            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)

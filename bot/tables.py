@@ -1,0 +1,3 @@
+"""Imports every module that declares tables, so Base.metadata is complete (Alembic, tests)."""
+
+from . import models  # noqa: F401
