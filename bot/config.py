@@ -14,10 +14,24 @@ from typing import Mapping
 DEFAULT_DATABASE_URL = "sqlite:///./data/larmlotsen.db"
 
 
+class ConfigurationError(ValueError):
+    """A setting is missing or wrong; the message tells the operator which and how to fix it."""
+
+
 def _split_list(raw: str | None) -> tuple[str, ...]:
     if not raw:
         return ()
     return tuple(part.strip() for part in raw.replace(";", ",").split(",") if part.strip())
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
 def _bool(raw: str | None, default: bool) -> bool:
@@ -87,11 +101,25 @@ class Settings:
 
     @property
     def APP_TYPE(self) -> str:  # noqa: N802
-        return self.app_type
+        # Without credentials the SDK's MultiTenant factory is the one that accepts an empty app id
+        # (no authentication: the local development server).
+        return self.app_type if self.has_credentials else "MultiTenant"
 
     @property
     def APP_TENANTID(self) -> str:  # noqa: N802
         return self.app_tenant_id
+
+
+def check_settings(settings: Settings) -> Settings:
+    if bool(settings.app_id) != bool(settings.app_password):
+        raise ConfigurationError("Set both MicrosoftAppId and MicrosoftAppPassword, or neither (local development).")
+    if settings.app_type.lower() not in ("singletenant", "multitenant", "userassignedmsi"):
+        raise ConfigurationError("MicrosoftAppType must be SingleTenant, MultiTenant or UserAssignedMSI.")
+    if settings.has_credentials and settings.app_type.lower() == "singletenant" and not settings.app_tenant_id:
+        raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (the Entra tenant id).")
+    if not 1 <= settings.port <= 65535:
+        raise ConfigurationError(f"PORT must be between 1 and 65535, not {settings.port}.")
+    return settings
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -102,26 +130,26 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         app_type=env.get("MicrosoftAppType") or "SingleTenant",
         app_tenant_id=env.get("MicrosoftAppTenantId", ""),
         host=env.get("HOST") or None,
-        port=int(env.get("PORT") or 3978),
+        port=_int(env, "PORT", 3978),
         database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         run_migrations=_bool(env.get("RUN_MIGRATIONS"), True),
-        db_pool_size=int(env.get("DB_POOL_SIZE") or 10),
+        db_pool_size=_int(env, "DB_POOL_SIZE", 10),
         tenant_allowlist=_split_list(env.get("TENANT_ALLOWLIST")),
         admin_ids=_split_list(env.get("ADMIN_IDS")),
-        dedupe_ttl_hours=int(env.get("DEDUPE_TTL_HOURS") or 48),
+        dedupe_ttl_hours=_int(env, "DEDUPE_TTL_HOURS", 48),
         opening_time=env.get("OPENING_TIME") or "08:00",
         closing_time=env.get("CLOSING_TIME") or "16:00",
         timezone=env.get("TIMEZONE") or "Europe/Stockholm",
-        immediate_within_hours=int(env.get("IMMEDIATE_WITHIN_HOURS") or 4),
-        install_feedback_working_days=int(env.get("INSTALL_FEEDBACK_WORKING_DAYS") or 5),
+        immediate_within_hours=_int(env, "IMMEDIATE_WITHIN_HOURS", 4),
+        install_feedback_working_days=_int(env, "INSTALL_FEEDBACK_WORKING_DAYS", 5),
         digest_time=env.get("DIGEST_TIME") or "08:30",
-        retention_months=int(env.get("RETENTION_MONTHS") or 24),
-        state_ttl_days=int(env.get("STATE_TTL_DAYS") or 90),
+        retention_months=_int(env, "RETENTION_MONTHS", 24),
+        state_ttl_days=_int(env, "STATE_TTL_DAYS", 90),
         case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",
         log_level=env.get("LOG_LEVEL") or "INFO",
     )
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return Settings(**values)
+    return check_settings(Settings(**values))
 
 
 def ensure_sqlite_dir(database_url: str) -> None:

@@ -1,0 +1,88 @@
+"""Command line: `python -m bot` serves the bot; sub-commands for operations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from . import __version__
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _serve(args) -> int:
+    from aiohttp import web
+
+    from .app import create_app
+    from .config import load_settings
+
+    settings = load_settings(host=args.host, port=args.port, database_url=args.database_url)
+    _configure_logging(settings.log_level)
+    log = logging.getLogger("bot")
+    if not settings.has_credentials:
+        log.warning(
+            "no MicrosoftAppId/MicrosoftAppPassword: running as a LOCAL DEVELOPMENT server without "
+            "authentication, listening on %s%s",
+            settings.bind_host,
+            "" if settings.host else " (set HOST to listen elsewhere)",
+        )
+    log.info("Larmlotsen %s on http://%s:%d/api/messages", __version__, settings.bind_host, settings.port)
+    web.run_app(create_app(settings), host=settings.bind_host, port=settings.port, print=None,
+                access_log=None)
+    return 0
+
+
+def _migrate(args) -> int:
+    from .config import load_settings
+    from .db import create_engine, migrate
+
+    settings = load_settings(database_url=args.database_url)
+    _configure_logging(settings.log_level)
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await migrate(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
+def _package(args) -> int:
+    from manifest.package import main as package_main
+
+    return package_main(args.rest)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Larmlotsen, the Teams bot.")
+    parser.add_argument("--version", action="version", version=__version__)
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="serve the bot (the default)")
+    for p in (parser, serve):
+        p.add_argument("--host", help="address to listen on (env HOST)")
+        p.add_argument("--port", type=int, help="port (env PORT, default 3978)")
+        p.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL)")
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema and exit")
+    migrate.add_argument("--database-url")
+    package = sub.add_parser("package", help="build the Teams app package zip")
+    package.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        return _migrate(args)
+    if args.command == "package":
+        return _package(args)
+    return _serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

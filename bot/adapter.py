@@ -1,0 +1,161 @@
+"""The Bot Framework adapter: botbuilder's CloudAdapter with credentials from configuration.
+
+Two costs of the stock SDK are removed here, in the project's own setup rather than in a
+patched site-packages (see ../README.md, "Performance"):
+
+* CloudAdapter builds a new ConnectorClient and UserTokenClient on every turn. Each build runs
+  msrest's ClientRetryPolicy.__init__, which tests 999 status codes for membership in a list of
+  about 500 (roughly 5 ms of CPU a time), and each new client opens a new HTTP session. We cache
+  the clients per (app id, service url, audience). The credentials object inside a client fetches
+  and refreshes its own token per request, so reuse does not freeze a token.
+* The retry policy's membership list becomes a frozenset, so a client that must still be built
+  (the first of each key) is cheap too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from typing import Awaitable, Callable
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    ClaimsIdentity,
+    ConnectorFactory,
+    JwtTokenValidation,
+    UserTokenClient,
+)
+from msrest.universal_http.requests import ClientRetryPolicy
+
+from . import texts
+from .config import Settings
+
+log = logging.getLogger(__name__)
+
+_MAX_CACHED_CLIENTS = 256
+
+
+def make_retry_policy_cheap() -> None:
+    """Turn msrest's list of 'safe' status codes into a frozenset (same members, O(1) lookups)."""
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+
+
+class _ClientCache:
+    """A small thread-safe LRU of clients keyed by (kind, app id, service url, audience)."""
+
+    def __init__(self, limit: int = _MAX_CACHED_CLIENTS) -> None:
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def get(self, key: tuple):
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple, item):
+        with self._lock:
+            existing = self._items.get(key)
+            if existing is not None:
+                return existing
+            self._items[key] = item
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+            return item
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _app_id_of(claims_identity: ClaimsIdentity | None) -> str:
+    if claims_identity is None:
+        return ""
+    return JwtTokenValidation.get_app_id_from_claims(claims_identity.claims) or ""
+
+
+class _CachingConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, app_id: str, cache: _ClientCache) -> None:
+        self._inner = inner
+        self._app_id = app_id
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str = None) -> ConnectorClient:
+        key = ("connector", self._app_id, service_url, audience)
+        client = self._cache.get(key)
+        if client is None:
+            client = self._cache.put(key, await self._inner.create(service_url, audience))
+        return client
+
+
+class CachingBotFrameworkAuthentication(ConfigurationBotFrameworkAuthentication):
+    """ConfigurationBotFrameworkAuthentication that hands out cached connector and token clients."""
+
+    def __init__(self, configuration, **kwargs) -> None:
+        super().__init__(configuration, **kwargs)
+        self.clients = _ClientCache()
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> AuthenticateRequestResult:
+        result = await super().authenticate_request(activity, auth_header)
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(
+                result.connector_factory, _app_id_of(result.claims_identity), self.clients
+            )
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return _CachingConnectorFactory(
+            super().create_connector_factory(claims_identity), _app_id_of(claims_identity), self.clients
+        )
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        key = ("token", _app_id_of(claims_identity))
+        client = self.clients.get(key)
+        if client is None:
+            client = self.clients.put(key, await super().create_user_token_client(claims_identity))
+        return client
+
+
+def create_adapter(settings: Settings) -> CloudAdapter:
+    make_retry_policy_cheap()
+    adapter = CloudAdapter(CachingBotFrameworkAuthentication(settings))
+    adapter.on_turn_error = _on_turn_error
+    return adapter
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """An exception inside a turn: a stack trace for the operator, a short apology for the user.
+
+    State is saved only at the end of a successful turn, so nothing half-written is kept.
+    """
+    activity = context.activity
+    log.error(
+        "turn failed: activity id=%s type=%s conversation=%s",
+        activity.id,
+        activity.type,
+        activity.conversation.id if activity.conversation else None,
+        exc_info=error,
+    )
+    if activity.type == "invoke":
+        return  # the HTTP layer answers the invoke; a chat message would be noise.
+    try:
+        await context.send_activity(texts.TURN_FAILED)
+    except Exception:  # noqa: BLE001 - the apology is best effort
+        log.warning("could not send the apology for activity id=%s", activity.id, exc_info=True)
+
+
+def widen_default_executor(loop, workers: int = 64) -> None:
+    """msrest sends replies with `requests` in the loop's default executor: 6 threads on 2 cores
+    would queue replies behind a slow connector, so give it room for many in flight."""
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bf-send"))
+
+
+Logic = Callable[[TurnContext], Awaitable]

@@ -1,0 +1,230 @@
+"""The aiohttp application: POST /api/messages through botbuilder's CloudAdapter, GET /healthz.
+
+The HTTP edge is ours rather than CloudAdapter.process(): it refuses malformed requests with a
+4xx before the SDK sees them, and it serialises invoke responses exactly once (botbuilder 4.17's
+own path serialises an Action.Execute response twice and answers 500).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ConversationState
+from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from . import __version__
+from .adapter import create_adapter, widen_default_executor
+from .config import Settings
+from .db import create_engine, migrate, ping, session_factory
+from .handler import LarmlotsenBot
+from .storage import SqlStorage
+from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
+
+log = logging.getLogger(__name__)
+
+APP_KEY = web.AppKey("larmlotsen", object)
+_MAINTENANCE_EVERY_S = 3600
+
+
+@dataclass
+class Runtime:
+    """Everything one running bot holds, built once at start-up."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker
+    lock_engine: AsyncEngine | None
+    storage: SqlStorage
+    adapter: Any
+    bot: LarmlotsenBot
+    redelivery: RedeliveryGuard
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    started_at: float = field(default_factory=time.monotonic)
+    background: list[asyncio.Task] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    from dialogs.wiring import build_conversation  # dialogs depend on bot, not the other way round
+
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    sessions = session_factory(engine)
+    lock_engine = None if engine.url.get_backend_name() == "sqlite" else create_engine(
+        settings.database_url, pool_size=settings.db_pool_size
+    )
+    storage = SqlStorage(sessions)
+    conversation_state = ConversationState(storage)
+    adapter = create_adapter(settings)
+    redelivery = RedeliveryGuard(sessions, timedelta(hours=settings.dedupe_ttl_hours))
+    adapter.use(TenantAllowlist(settings.tenant_allowlist))
+    adapter.use(ConversationSerializer(lock_engine))
+    adapter.use(redelivery)
+    extras: dict[str, Any] = {}
+    bot = build_conversation(settings=settings, sessions=sessions, conversation_state=conversation_state,
+                             adapter=adapter, extras=extras)
+    return Runtime(settings=settings, engine=engine, sessions=sessions, lock_engine=lock_engine, storage=storage,
+                   adapter=adapter, bot=bot, redelivery=redelivery, extras=extras)
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    runtime = build_runtime(settings)
+    app[APP_KEY] = runtime
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    return app
+
+
+async def _start(app: web.Application) -> None:
+    runtime: Runtime = app[APP_KEY]
+    widen_default_executor(asyncio.get_running_loop())
+    # Listen at once and get ready in the background, so /healthz can say 503 until then.
+    runtime.background.append(asyncio.create_task(_get_ready(runtime), name="get-ready"))
+
+
+async def _get_ready(runtime: Runtime) -> None:
+    try:
+        if runtime.settings.run_migrations:
+            await migrate(runtime.engine)
+        for hook in runtime.extras.get("on_ready", []):
+            await hook(runtime)
+    except Exception:
+        log.exception("start-up failed: the bot stays not ready (see /healthz)")
+        return
+    runtime.ready.set()
+    log.info("ready in %.2f s", time.monotonic() - runtime.started_at)
+    runtime.background.append(asyncio.create_task(_maintenance(runtime), name="maintenance"))
+
+
+async def _maintenance(runtime: Runtime) -> None:
+    """Hourly housekeeping: forget old activity ids and the state of long-idle conversations."""
+    while True:
+        try:
+            purged_ids = await runtime.redelivery.purge_expired()
+            purged_states = await runtime.storage.purge_idle(timedelta(days=runtime.settings.state_ttl_days))
+            if purged_ids or purged_states:
+                log.info("housekeeping: %d activity ids and %d idle conversation states purged",
+                         purged_ids, purged_states)
+        except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
+            log.exception("housekeeping failed; will try again")
+        await asyncio.sleep(_MAINTENANCE_EVERY_S)
+
+
+async def _stop(app: web.Application) -> None:
+    runtime: Runtime = app[APP_KEY]
+    for task in runtime.background:
+        task.cancel()
+    await asyncio.gather(*runtime.background, return_exceptions=True)
+    for hook in runtime.extras.get("on_stop", []):
+        await hook(runtime)
+    await runtime.engine.dispose()
+    if runtime.lock_engine is not None:
+        await runtime.lock_engine.dispose()
+
+
+def _bad_request(reason: str, status: int = 400) -> web.Response:
+    return web.json_response({"error": reason}, status=status)
+
+
+async def _read_activity(request: web.Request) -> Activity | web.Response:
+    if request.content_type != "application/json":
+        return _bad_request("Content-Type must be application/json")
+    if request.content_length is not None and request.content_length > request.app._client_max_size:
+        return _bad_request("request body too large", 413)
+    try:
+        body = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        return _bad_request("request body too large", 413)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return _bad_request("body is not valid JSON")
+    problem = _activity_problem(body)
+    if problem:
+        return _bad_request(problem)
+    try:
+        return Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
+        return _bad_request(f"not a valid activity: {error.__class__.__name__}")
+
+
+def _activity_problem(body: Any) -> str | None:
+    """What makes this JSON unusable as an inbound activity, if anything."""
+    if not isinstance(body, dict):
+        return "activity must be a JSON object"
+    if not isinstance(body.get("type"), str) or not body["type"]:
+        return "activity.type is required"
+    if not isinstance(body.get("channelId"), str) or not body["channelId"]:
+        return "activity.channelId is required"
+    service_url = body.get("serviceUrl")
+    if not isinstance(service_url, str) or not service_url.startswith(("http://", "https://")):
+        return "activity.serviceUrl must be an http(s) URL"
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str) or not conversation["id"]:
+        return "activity.conversation.id is required"
+    for key in ("from", "recipient"):
+        if key in body and body[key] is not None and not isinstance(body[key], dict):
+            return f"activity.{key} must be an object"
+    for key in ("text", "id", "name", "channelId", "locale"):
+        if key in body and body[key] is not None and not isinstance(body[key], str):
+            return f"activity.{key} must be a string"
+    if "entities" in body and body["entities"] is not None and not isinstance(body["entities"], list):
+        return "activity.entities must be a list"
+    return None
+
+
+def _serialise_body(body: Any) -> Any:
+    if body is None or isinstance(body, (dict, list, str, int, float, bool)):
+        return body
+    if hasattr(body, "serialize"):
+        return body.serialize()
+    return body
+
+
+async def messages(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[APP_KEY]
+    if not runtime.ready.is_set():
+        return web.json_response({"error": "not ready"}, status=503, headers={"Retry-After": "1"})
+    activity = await _read_activity(request)
+    if isinstance(activity, web.Response):
+        log.info("refused a bad request to /api/messages: %s", activity.text)
+        return activity
+    authenticated = await _authenticate(runtime, activity, request.headers.get("Authorization", ""))
+    if authenticated is None:
+        return web.json_response({"error": "unauthorized"}, status=401)
+    invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+    if invoke_response is not None:
+        return web.json_response(_serialise_body(invoke_response.body), status=invoke_response.status or 200)
+    return web.Response(status=200)
+
+
+async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
+    """The SDK's JWT validation, kept apart from the turn: any failure in it is a 401.
+
+    (A token that is not even well-formed makes the SDK raise KeyError or ValueError rather than
+    PermissionError; it is still only an unauthenticated caller.)
+    """
+    try:
+        return await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+    except Exception as error:  # noqa: BLE001
+        log.warning("unauthorised request to /api/messages (activity id=%s): %s", activity.id,
+                    error.__class__.__name__)
+        return None
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[APP_KEY]
+    if not runtime.ready.is_set():
+        return web.json_response({"status": "starting", "version": __version__}, status=503)
+    database_ok = await ping(runtime.engine)
+    body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok}
+    return web.json_response(body, status=200 if database_ok else 503)
