@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from manifest.png import read_png
+import tests.cardcheck as cardcheck
 from tests.cardcheck import (
+    CARD_OUTPUT_DIR,
     TEAMS_MAX_CARD_BYTES,
+    ToolMissing,
     assert_cards_valid,
     card_problems,
     card_size_bytes,
@@ -21,8 +24,7 @@ from tests.cardcheck import (
     validate_with_renderer,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-OUTPUT = REPO / "test-output" / "cards"
+OUTPUT = CARD_OUTPUT_DIR
 
 # Shaped like the bot's step card: what a real Larmlotsen card uses (1.5 features included).
 SAMPLE_CARD = {
@@ -236,6 +238,16 @@ def test_card_problems_and_assert_combine_both_checks(node_tools):
 
 def test_schema_only_mode_needs_no_node():
     assert card_problems({"good": SAMPLE_CARD}, renderer=False) == {}
+
+
+def test_without_node_schema_still_fails_and_renderer_part_skips(monkeypatch):
+    monkeypatch.setattr(cardcheck, "missing_node_tooling", lambda: "node is not installed (test)")
+    with pytest.raises(ToolMissing, match="node is not installed"):
+        validate_with_renderer([SAMPLE_CARD])
+    with pytest.raises(AssertionError, match="unknown type"):
+        assert_cards_valid({"bad": _minimal([{"type": "Frobnicator"}])})
+    with pytest.raises(pytest.skip.Exception, match="renderer check skipped: node is not installed"):
+        assert_cards_valid({"good": SAMPLE_CARD})
 
 
 # ---------------------------------------------------------------- rendering (Chromium)
