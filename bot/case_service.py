@@ -1,0 +1,340 @@
+"""Use cases on cases, each one unit of work: load the case under a lock, let the domain decide,
+append the new events, call the event listeners, commit.
+
+Event listeners run inside the same transaction, before commit, so another module (the outbox of
+channel notices) can write its rows atomically with the events that cause them. A listener that
+raises rolls the whole action back.
+
+Concurrency: on PostgreSQL the case row is locked with SELECT … FOR UPDATE; on SQLite the single
+pooled connection serialises sessions. Behind both, `cases.version` is checked on update and
+(case_id, seq) is unique, so two writers can never both append the same event; a loser retries
+on fresh state (where a double-clicked step reports "already done").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import exists, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .case_tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
+from .domain import wording
+from .domain.calendar import DomainConfig
+from .domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
+from .domain.engine import CaseEngine, StepDeadline
+from .domain.errors import CaseNotFoundError, ConcurrentUpdateError
+
+log = logging.getLogger(__name__)
+
+REFERENCE_PREFIX = "TL"
+
+Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What a mutating use case returns: the case after it and the events it added."""
+
+    case: Case
+    events: tuple[CaseEvent, ...]
+    already_done: bool = False
+    message: str = ""  # Swedish
+    warnings: tuple[str, ...] = ()  # Swedish
+
+    @property
+    def reference(self) -> str:
+        return self.case.reference
+
+
+@dataclass(frozen=True)
+class OverdueStep:
+    case: Case
+    deadline: StepDeadline
+
+
+class _VersionConflict(Exception):
+    pass
+
+
+def domain_config_from_settings(settings) -> DomainConfig:
+    """Build the domain's plain configuration from bot.config.Settings."""
+    return DomainConfig.from_values(
+        opening_time=settings.opening_time,
+        closing_time=settings.closing_time,
+        timezone=settings.timezone,
+        immediate_within_hours=settings.immediate_within_hours,
+        install_feedback_working_days=settings.install_feedback_working_days,
+        case_system_name=settings.case_system_name,
+    )
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+class CaseService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        engine: CaseEngine | None = None,
+        *,
+        listeners: Iterable[Listener] = (),
+        clock: Callable[[], datetime] | None = None,
+        max_attempts: int = 5,
+    ):
+        self.sessions = sessions
+        self.engine = engine or CaseEngine()
+        self.listeners: list[Listener] = list(listeners)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.max_attempts = max_attempts
+
+    def add_listener(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    # --- mutating use cases -------------------------------------------------------------------
+
+    async def start_case(
+        self,
+        routine_key: str,
+        *,
+        actor: Actor,
+        facts: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+        conversation_id: str | None = None,
+        customer_ref: str | None = None,
+        now: datetime | None = None,
+    ) -> CaseResult:
+        at = utc(now or self.clock())
+
+        async def attempt() -> CaseResult:
+            async with self.sessions() as session, session.begin():
+                # Validate before taking a reference number, so refusals do not burn numbers.
+                self.engine.open_case(
+                    routine_key, reference="TL-0000-0000", actor=actor, at=at, facts=facts,
+                    team_id=team_id, conversation_id=conversation_id, customer_ref=customer_ref,
+                )
+                year = self.engine.calendar.local_date(at).year
+                reference = format_reference(year, await self._next_number(session, year))
+                change = self.engine.open_case(
+                    routine_key, reference=reference, actor=actor, at=at, facts=facts,
+                    team_id=team_id, conversation_id=conversation_id, customer_ref=customer_ref,
+                )
+                row = _new_case_row(change.case)
+                session.add(row)
+                await session.flush()
+                await self._append_events(session, row, change)
+                await self._notify(session, change)
+                return _result(change)
+
+        return await self._with_retries(attempt)
+
+    async def complete_step(self, reference: str, step_id: str, actor: Actor, *, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.complete_step(step_id, actor, at))
+
+    async def undo_last_step(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.undo_last_step(actor, reason, at))
+
+    async def add_note(self, reference: str, actor: Actor, text: str, *, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.add_note(actor, text, at))
+
+    async def record_reminder(
+        self, reference: str, step_id: str, actor: Actor, *, text: str | None = None, now: datetime | None = None
+    ) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.record_reminder(step_id, actor, at, text))
+
+    async def close(self, reference: str, actor: Actor, *, text: str | None = None, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.close(actor, at, text))
+
+    async def cancel(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.cancel(actor, reason, at))
+
+    async def decline(self, reference: str, actor: Actor, *, reason: str | None = None, now: datetime | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.decline(actor, at, reason))
+
+    # --- queries ------------------------------------------------------------------------------
+
+    async def get_by_reference(self, reference: str) -> Case | None:
+        async with self.sessions() as session:
+            row = await session.scalar(select(CaseRow).where(CaseRow.reference == reference))
+            return None if row is None else await self._load(session, row)
+
+    async def open_cases_for_team(self, team_id: str | None = None, conversation_id: str | None = None) -> list[Case]:
+        """Open cases of a team and/or a conversation (either match counts)."""
+        conditions = []
+        if team_id:
+            conditions.append(CaseRow.team_id == team_id)
+        if conversation_id:
+            conditions.append(CaseRow.conversation_id == conversation_id)
+        if not conditions:
+            return []
+        return await self._open_cases(or_(*conditions))
+
+    async def open_cases_for_user(self, aad_object_id: str) -> list[Case]:
+        """Open cases the user started or acted on."""
+        acted = exists().where(CaseEventRow.case_id == CaseRow.id, CaseEventRow.actor_id == aad_object_id)
+        return await self._open_cases(or_(CaseRow.created_by_id == aad_object_id, acted))
+
+    async def overdue_steps(self, now: datetime | None = None) -> list[OverdueStep]:
+        at = utc(now or self.clock())
+        overdue = []
+        for case in await self._open_cases(None):
+            overdue.extend(OverdueStep(case, deadline) for deadline in self.engine.overdue(case, at))
+        return sorted(overdue, key=lambda item: item.deadline.due_at)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    async def _mutate(self, reference: str, action: Callable[[Case], Change]) -> CaseResult:
+        async def attempt() -> CaseResult:
+            async with self.sessions() as session, session.begin():
+                row = await self._lock_case(session, reference)
+                change = action(await self._load(session, row))
+                if change.events:
+                    await self._append_events(session, row, change)
+                    await self._notify(session, change)
+                return _result(change)
+
+        return await self._with_retries(attempt)
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[CaseResult]]) -> CaseResult:
+        for number in range(1, self.max_attempts + 1):
+            try:
+                return await attempt()
+            except (IntegrityError, _VersionConflict):
+                log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
+        raise ConcurrentUpdateError(wording.CONCURRENT_UPDATE)
+
+    async def _lock_case(self, session: AsyncSession, reference: str) -> CaseRow:
+        # FOR UPDATE is a no-op on SQLite, whose single connection serialises writers anyway.
+        row = await session.scalar(select(CaseRow).where(CaseRow.reference == reference).with_for_update())
+        if row is None:
+            raise CaseNotFoundError(wording.case_not_found(reference))
+        return row
+
+    async def _load(self, session: AsyncSession, row: CaseRow) -> Case:
+        events = (await session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == row.id).order_by(CaseEventRow.seq))).all()
+        return self._restore(row, events)
+
+    async def _open_cases(self, condition) -> list[Case]:
+        query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
+        if condition is not None:
+            query = query.where(condition)
+        async with self.sessions() as session:
+            rows = (await session.scalars(query.order_by(CaseRow.id))).all()
+            if not rows:
+                return []
+            case_ids = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.value)
+            if condition is not None:
+                case_ids = case_ids.where(condition)
+            event_rows = (
+                await session.scalars(
+                    select(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids)).order_by(CaseEventRow.case_id, CaseEventRow.seq)
+                )
+            ).all()
+        events_by_case: dict[int, list[CaseEventRow]] = {}
+        for event in event_rows:
+            events_by_case.setdefault(event.case_id, []).append(event)
+        return [self._restore(row, events_by_case.get(row.id, [])) for row in rows]
+
+    def _restore(self, row: CaseRow, events: Sequence[CaseEventRow]) -> Case:
+        return self.engine.restore(
+            reference=row.reference,
+            routine_key=row.routine_key,
+            facts=row.facts,
+            events=tuple(_event_from_row(event) for event in events),
+            team_id=row.team_id,
+            conversation_id=row.conversation_id,
+            customer_ref=row.customer_ref,
+        )
+
+    async def _next_number(self, session: AsyncSession, year: int) -> int:
+        """Atomically take the next number of the year (an upsert, safe under concurrency)."""
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(CaseReferenceCounterRow)
+            .values(year=year, last_value=1)
+            .on_conflict_do_update(
+                index_elements=[CaseReferenceCounterRow.year],
+                set_={"last_value": CaseReferenceCounterRow.last_value + 1},
+            )
+            .returning(CaseReferenceCounterRow.last_value)
+        )
+        return (await session.execute(statement)).scalar_one()
+
+    async def _append_events(self, session: AsyncSession, row: CaseRow, change: Change) -> None:
+        case = change.case
+        session.add_all(_event_row(row.id, event) for event in change.events)
+        old_version = len(case.events) - len(change.events)
+        values = {"version": len(case.events), "status": case.status.value, "updated_at": case.events[-1].at}
+        if not case.is_open:
+            values["ended_at"] = case.events[-1].at
+        if row.version != len(case.events):  # a new row already carries its version
+            result = await session.execute(
+                update(CaseRow)
+                .where(CaseRow.id == row.id, CaseRow.version == old_version)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise _VersionConflict(case.reference)
+        await session.flush()
+
+    async def _notify(self, session: AsyncSession, change: Change) -> None:
+        for listener in self.listeners:
+            await listener(session, change.case, change.events)
+
+
+def _result(change: Change) -> CaseResult:
+    return CaseResult(change.case, change.events, change.already_done, change.message, change.warnings)
+
+
+def _new_case_row(case: Case) -> CaseRow:
+    opened = case.events[0]
+    return CaseRow(
+        reference=case.reference,
+        routine_key=case.routine.key,
+        facts=_facts_to_json(case.facts),
+        team_id=case.team_id,
+        conversation_id=case.conversation_id,
+        customer_ref=case.customer_ref,
+        status=case.status.value,
+        version=len(case.events),
+        created_by_id=opened.actor.id,
+        created_at=opened.at,
+        updated_at=opened.at,
+    )
+
+
+def _facts_to_json(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in facts.items()}
+
+
+def _event_row(case_id: int, event: CaseEvent) -> CaseEventRow:
+    return CaseEventRow(
+        case_id=case_id,
+        seq=event.seq,
+        kind=event.kind.value,
+        step_id=event.step_id,
+        text=event.text,
+        actor_id=event.actor.id,
+        actor_name=event.actor.name,
+        at=event.at,
+    )
+
+
+def _event_from_row(row: CaseEventRow) -> CaseEvent:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return CaseEvent(row.seq, EventKind(row.kind), utc(row.at), Actor(row.actor_id, row.actor_name), row.step_id, row.text)

@@ -1,0 +1,202 @@
+"""The case engine: opens cases of any routine, restores them from storage, computes deadlines.
+
+One engine for every routine: it knows nothing about a particular routine beyond its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Mapping
+
+from . import wording
+from .calendar import DomainConfig, WorkingCalendar
+from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, utc, CUSTOMER_REF_MAX
+from .errors import InvalidFactsError, UnknownRoutineError
+from .model import (
+    BeforeClosing,
+    FactSpec,
+    Immediately,
+    Routine,
+    Step,
+    WithinConfiguredWorkingDays,
+    WorkingDaysBeforeFact,
+    parse_date,
+)
+from .routines import routine_catalog
+
+_TRUE = {"true", "1", "ja", "yes", "on"}
+_FALSE = {"false", "0", "nej", "no", "off"}
+
+
+@dataclass(frozen=True)
+class StepDeadline:
+    case_reference: str
+    step_id: str
+    label: str
+    title: str
+    opened_at: datetime  # when the step became possible
+    due_at: datetime
+    last_reminder_at: datetime | None
+
+
+class CaseEngine:
+    def __init__(self, config: DomainConfig = DomainConfig()):
+        self.config = config
+        self.calendar = WorkingCalendar(config)
+        self.routines: dict[str, Routine] = routine_catalog(config.case_system_name)
+
+    def routine(self, key: str) -> Routine:
+        try:
+            return self.routines[key]
+        except KeyError:
+            raise UnknownRoutineError(wording.unknown_routine(key)) from None
+
+    # --- opening and restoring ----------------------------------------------------------------
+
+    def open_case(
+        self,
+        routine_key: str,
+        *,
+        reference: str,
+        actor: Actor,
+        at: datetime,
+        facts: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+        conversation_id: str | None = None,
+        customer_ref: str | None = None,
+    ) -> Change:
+        routine = self.routine(routine_key)
+        parsed = self.parse_facts(routine, facts or {}, today=self.calendar.local_date(utc(at)))
+        customer_ref = guard_free_text(customer_ref, wording.FIELD_CUSTOMER_REF, limit=CUSTOMER_REF_MAX)
+        opened = CaseEvent(1, EventKind.OPENED, utc(at), actor)
+        case = Case(reference, routine, parsed, (opened,), team_id, conversation_id, customer_ref)
+        return Change(case, (opened,), warnings=self.notice_warnings(case))
+
+    def restore(
+        self,
+        *,
+        reference: str,
+        routine_key: str,
+        facts: Mapping[str, Any],
+        events: tuple[CaseEvent, ...],
+        team_id: str | None = None,
+        conversation_id: str | None = None,
+        customer_ref: str | None = None,
+    ) -> Case:
+        """A stored case, rebuilt without re-validating (the rules may have changed since)."""
+        routine = self.routine(routine_key)
+        return Case(reference, routine, self._coerce_stored(routine, facts), tuple(events), team_id, conversation_id, customer_ref)
+
+    # --- facts --------------------------------------------------------------------------------
+
+    def parse_facts(self, routine: Routine, raw: Mapping[str, Any], *, today: date) -> dict[str, Any]:
+        for name in raw:
+            if routine.fact(name) is None:
+                raise InvalidFactsError(wording.fact_unknown(name))
+        facts: dict[str, Any] = {}
+        for spec in routine.facts:
+            value = raw.get(spec.name)
+            facts[spec.name] = spec.default if value is None or value == "" else _parse_value(spec, value)
+        for spec in routine.facts:
+            if spec.is_required(facts) and facts[spec.name] is None:
+                raise InvalidFactsError(wording.fact_missing(spec.question))
+            if spec.kind == "date" and facts[spec.name] is not None:
+                self._check_date(spec, facts[spec.name], today)
+        return facts
+
+    def _check_date(self, spec: FactSpec, day: date, today: date) -> None:
+        if day < today:
+            raise InvalidFactsError(wording.date_in_past(day))
+        if spec.working_day_only and not self.calendar.is_working_day(day):
+            raise InvalidFactsError(wording.date_not_working_day(day, self.calendar.holiday_name(day)))
+
+    def _coerce_stored(self, routine: Routine, facts: Mapping[str, Any]) -> dict[str, Any]:
+        coerced = dict(facts)
+        for spec in routine.facts:
+            if spec.kind == "date" and coerced.get(spec.name):
+                coerced[spec.name] = parse_date(coerced[spec.name])
+        return coerced
+
+    # --- deadlines ----------------------------------------------------------------------------
+
+    def due_at(self, case: Case, step: Step) -> datetime | None:
+        rule = step.deadline
+        if rule is None:
+            return None
+        opened = case.step_opened_at(step.id)
+        match rule:
+            case Immediately():
+                return self.calendar.add_working_hours(opened, self.config.immediate_within_hours)
+            case BeforeClosing(margin=margin):
+                return self.calendar.before_closing_deadline(opened, margin)
+            case WorkingDaysBeforeFact(fact=fact, days=days):
+                wanted = case.facts.get(fact)
+                if not wanted:
+                    return None
+                return self.calendar.closing_at(self.calendar.working_days_before(wanted, days))
+            case WithinConfiguredWorkingDays(setting=setting):
+                return self.calendar.end_of_working_day_after(opened, getattr(self.config, setting))
+        raise TypeError(f"unknown deadline rule {rule!r}")
+
+    def deadlines(self, case: Case) -> list[StepDeadline]:
+        """Deadlines of the steps that can be done now."""
+        result = []
+        for step in case.available_steps:
+            due = self.due_at(case, step)
+            if due is not None:
+                result.append(
+                    StepDeadline(
+                        case.reference,
+                        step.id,
+                        case.label(step.id),
+                        step.title,
+                        case.step_opened_at(step.id),
+                        due,
+                        case.last_reminder_at(step.id),
+                    )
+                )
+        return result
+
+    def overdue(self, case: Case, now: datetime) -> list[StepDeadline]:
+        return [deadline for deadline in self.deadlines(case) if deadline.due_at < utc(now)]
+
+    def notice_warnings(self, case: Case) -> tuple[str, ...]:
+        """Flags for deadlines that were already missed when the case was opened (e.g. a wanted
+        date fewer than five working days away)."""
+        warnings = []
+        for step in case.steps:
+            if isinstance(step.deadline, WorkingDaysBeforeFact):
+                due = self.due_at(case, step)
+                if due is not None and due < case.opened_at:
+                    local = due.astimezone(self.calendar.zone).strftime("%Y-%m-%d %H:%M")
+                    warnings.append(
+                        wording.too_short_notice(case.facts[step.deadline.fact], step.deadline.days, due, local)
+                    )
+        return tuple(warnings)
+
+
+def _parse_value(spec: FactSpec, value: Any) -> Any:
+    try:
+        if spec.kind == "bool":
+            return _parse_bool(value)
+        if spec.kind == "choice":
+            if str(value) not in {choice.value for choice in spec.choices}:
+                raise ValueError(value)
+            return str(value)
+        if spec.kind == "date":
+            return parse_date(value)
+    except (ValueError, TypeError):
+        raise InvalidFactsError(wording.fact_invalid(spec.question)) from None
+    raise InvalidFactsError(wording.fact_invalid(spec.question))
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(value)
