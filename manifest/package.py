@@ -18,16 +18,17 @@ Environment (all optional except the app id):
 =========================  ==============================================================
 
 Usage: ``python -m manifest.package [--app-id GUID] [--bot-id GUID] [--version X.Y.Z]
-[--out build/larmlotsen-teams-app.zip] [--print]``.
+[--out build/larmlotsen-teams-app.zip] [--print] [--validate]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -60,6 +61,13 @@ MAX_COMMANDS_PER_SCOPE = 10
 class Command:
     title: str
     description: str
+    # Description in a team channel or group chat when it differs from the personal one.
+    group_description: str | None = None
+
+    def description_for(self, scope: str) -> str:
+        if scope != "personal" and self.group_description:
+            return self.group_description
+        return self.description
 
 
 # The commands offered in the compose box. Titles are what the user types; the bot's router
@@ -72,7 +80,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("avslut", "Avsluta trygghetslarm och demontera låstillbehör"),
     Command("återlämna larm", "Lämna tillbaka ett trygghetslarm"),
     Command("larmkedja", "Meddela ändringar i larmkedjan till Stockholms trygghetsjour"),
-    Command("mina ärenden", "Visa dina öppna ärenden och nästa steg"),
+    Command(
+        "mina ärenden",
+        "Visa dina öppna ärenden och nästa steg",
+        group_description="Visa teamets öppna ärenden och nästa steg",
+    ),
     Command("hjälp", "Vad Larmlotsen kan göra och hur du ställer en snabb fråga"),
 )
 
@@ -110,8 +122,13 @@ def command_lists(commands: Sequence[Command] = COMMANDS) -> list[dict[str, Any]
         raise PackageError(
             f"{len(commands)} commands, but Teams shows at most {MAX_COMMANDS_PER_SCOPE} per scope"
         )
-    entries = [{"title": c.title, "description": c.description} for c in commands]
-    return [{"scopes": [scope], "commands": copy.deepcopy(entries)} for scope in SCOPES]
+    return [
+        {
+            "scopes": [scope],
+            "commands": [{"title": c.title, "description": c.description_for(scope)} for c in commands],
+        }
+        for scope in SCOPES
+    ]
 
 
 def _fill(node: Any, values: Mapping[str, str]) -> Any:
@@ -210,6 +227,31 @@ def build_package(
     return out_path
 
 
+REPO_ROOT = HERE.parent
+SCHEMA_VALIDATOR = REPO_ROOT / "tools" / "validate_manifest.cjs"
+
+
+def schema_errors(manifest: Mapping[str, Any]) -> list[str]:
+    """Validate against the official schema offline (Node + npm @microsoft/app-manifest).
+
+    Returns the schema errors ([] when valid). Raises :class:`RuntimeError` when Node or the npm
+    packages are missing (``npm ci`` at the repository root) or the validator cannot run.
+    """
+    if shutil.which("node") is None:
+        raise RuntimeError("node is not installed: Node.js 20 is needed to validate the manifest")
+    proc = subprocess.run(
+        ["node", str(SCHEMA_VALIDATOR), "-"],
+        input=json.dumps(manifest, ensure_ascii=False).encode("utf-8"),
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip() or "manifest validator failed")
+    return list(json.loads(proc.stdout.decode("utf-8"))["errors"])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m manifest.package",
@@ -220,17 +262,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", help="app version X.Y.Z; default: $MANIFEST_VERSION or the package version")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"zip to write (default {DEFAULT_OUT})")
     parser.add_argument("--print", action="store_true", help="print the manifest instead of writing the zip")
+    parser.add_argument(
+        "--validate",
+        action="store_true",
+        help="also validate against the official schema offline (needs node and `npm ci`)",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
+        manifest = build_manifest(args.app_id, bot_id=args.bot_id, version=args.version)
+        if args.validate:
+            errors = schema_errors(manifest)
+            if errors:
+                print("error: the manifest does not match the official schema:", file=sys.stderr)
+                for error in errors:
+                    print(f"  {error}", file=sys.stderr)
+                return 1
         if args.print:
-            manifest = build_manifest(args.app_id, bot_id=args.bot_id, version=args.version)
             print(json.dumps(manifest, ensure_ascii=False, indent=2))
             return 0
         path = build_package(args.app_id, args.out, bot_id=args.bot_id, version=args.version)
-    except PackageError as exc:
+    except (PackageError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"Wrote {path}")
+    print(f"Wrote {path}" + (" (schema-valid)" if args.validate else ""))
     return 0
 
 

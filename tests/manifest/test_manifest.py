@@ -49,6 +49,12 @@ def node_tooling() -> None:
         pytest.skip(reason)
 
 
+def test_main_validate_option(node_tooling, tmp_path, capsys):
+    assert package.main(["--app-id", APP_ID, "--out", str(tmp_path / "v.zip"), "--validate"]) == 0
+    assert "schema-valid" in capsys.readouterr().out
+    assert package.schema_errors({"manifestVersion": "1.30"})  # required fields missing
+
+
 def _validate(manifest: dict, tmp_path: Path) -> tuple[int, dict]:
     path = tmp_path / "manifest-under-test.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -102,6 +108,9 @@ def test_bot_scopes_flags_and_commands(built):
             # Limits of the older schemas (title 32, description 128), stricter than v1.30's.
             assert len(command["title"]) <= 32 and len(command["description"]) <= 128
             assert command["description"].strip()
+    mine = {c["title"]: c["description"] for c in by_scope["personal"]}["mina ärenden"]
+    team = {c["title"]: c["description"] for c in by_scope["team"]}["mina ärenden"]
+    assert "dina" in mine and "teamets" in team
 
 
 def test_ids_version_developer_defaults(built):
