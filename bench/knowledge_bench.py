@@ -1,0 +1,89 @@
+"""Measure the quick-answer knowledge base: top-1 accuracy and answer latency.
+
+Run from the repository root:  python bench/knowledge_bench.py [--repeat N]
+
+Accuracy is the share of the measured questions whose top answer holds the expected
+fact; out-of-scope questions must get no answer. Latency is the wall time of one
+`answer()` call, over every question repeated N times, after the index is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bot.knowledge import KnowledgeBase  # noqa: E402
+from tests.knowledge.question_set import is_correct, load_question_set  # noqa: E402
+
+
+def measure_build() -> tuple[KnowledgeBase, float]:
+    started = time.perf_counter()
+    knowledge_base = KnowledgeBase.from_file()
+    return knowledge_base, (time.perf_counter() - started) * 1000
+
+
+def measure_accuracy(knowledge_base: KnowledgeBase, question_set: dict) -> tuple[int, list[str], list[str]]:
+    misses = []
+    for item in question_set["answerable"]:
+        answer = knowledge_base.answer(item["question"])
+        if not is_correct(answer.text if answer else None, item):
+            misses.append(item["question"])
+    wrongly_answered = [q for q in question_set["out_of_scope"] if knowledge_base.answer(q) is not None]
+    return len(question_set["answerable"]) - len(misses), misses, wrongly_answered
+
+
+def measure_latency(knowledge_base: KnowledgeBase, questions: list[str], repeat: int) -> list[float]:
+    timings = []
+    gc.collect()
+    for _ in range(repeat):
+        for question in questions:
+            started = time.perf_counter()
+            knowledge_base.answer(question)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    index = min(len(sorted_values) - 1, round(share * (len(sorted_values) - 1)))
+    return sorted_values[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=200, help="repetitions of the whole question set")
+    arguments = parser.parse_args()
+
+    question_set = load_question_set()
+    knowledge_base, build_ms = measure_build()
+    correct, misses, wrongly_answered = measure_accuracy(knowledge_base, question_set)
+    total = len(question_set["answerable"])
+    out_of_scope = len(question_set["out_of_scope"])
+
+    questions = [item["question"] for item in question_set["answerable"]] + question_set["out_of_scope"]
+    timings = sorted(measure_latency(knowledge_base, questions, arguments.repeat))
+
+    print(f"index build: {build_ms:.1f} ms")
+    print(f"top-1 accuracy: {correct}/{total} = {correct / total:.1%}")
+    for question in misses:
+        print(f"  miss: {question}")
+    print(f"out of scope with no answer: {out_of_scope - len(wrongly_answered)}/{out_of_scope}")
+    for question in wrongly_answered:
+        print(f"  answered but should not be: {question}")
+    print(
+        f"latency over {len(timings)} answers ({len(questions)} questions x {arguments.repeat}): "
+        f"p50 {percentile(timings, 0.50):.3f} ms, p95 {percentile(timings, 0.95):.3f} ms, "
+        f"p99 {percentile(timings, 0.99):.3f} ms, max {timings[-1]:.3f} ms, "
+        f"mean {statistics.fmean(timings):.3f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
