@@ -7,7 +7,6 @@ from typing import Awaitable, Callable, List
 
 from botbuilder.core import ConversationState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
@@ -15,6 +14,7 @@ from . import texts
 
 log = logging.getLogger(__name__)
 
+MessageHandler = Callable[[TurnContext], Awaitable[None]]
 CardActionHandler = Callable[[TurnContext], Awaitable[InvokeResponse]]
 BotAddedHook = Callable[[TurnContext], Awaitable[None]]
 
@@ -23,14 +23,12 @@ class LarmlotsenBot(TeamsActivityHandler):
     def __init__(
         self,
         conversation_state: ConversationState,
-        root_dialog: Dialog,
+        message_handler: MessageHandler,
         card_action_handler: CardActionHandler | None = None,
         on_bot_added: BotAddedHook | None = None,
     ) -> None:
         self._conversation_state = conversation_state
-        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
-        self._dialogs.add(root_dialog)
-        self._root_dialog_id = root_dialog.id
+        self._message_handler = message_handler
         self._card_action_handler = card_action_handler
         self._on_bot_added = on_bot_added
 
@@ -40,10 +38,7 @@ class LarmlotsenBot(TeamsActivityHandler):
         await self._conversation_state.save_changes(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        dialog_context = await self._dialogs.create_context(turn_context)
-        result = await dialog_context.continue_dialog()
-        if result.status == DialogTurnStatus.Empty:
-            await dialog_context.begin_dialog(self._root_dialog_id)
+        await self._message_handler(turn_context)
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name == "adaptiveCard/action" and self._card_action_handler:

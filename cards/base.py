@@ -1,9 +1,20 @@
-"""Small builders shared by every card (plain dicts, Adaptive Cards schema 1.5)."""
+"""Small builders shared by every card (plain dicts, Adaptive Cards schema 1.5).
+
+Cards are plain dicts so that tests can validate them against the official schema and render
+them; the dialogs wrap them in Bot Framework attachments.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None, **extra) -> dict:
@@ -15,5 +26,50 @@ def adaptive_card(body: list[dict], actions: list[dict] | None = None, **extra) 
     return card
 
 
+def attachment(card: dict) -> dict:
+    return {"contentType": CONTENT_TYPE, "content": card}
+
+
 def text_block(text: str, **style) -> dict:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def heading(text: str) -> dict:
+    return text_block(text, size="Large", weight="Bolder", style="heading")
+
+
+def subtle(text: str, **style) -> dict:
+    return text_block(text, isSubtle=True, spacing="None", size="Small", **style)
+
+
+def fact_set(pairs: list[tuple[str, str]]) -> dict:
+    return {"type": "FactSet", "facts": [{"title": title, "value": value} for title, value in pairs]}
+
+
+def container(items: list[dict], **style) -> dict:
+    return {"type": "Container", "items": items, **style}
+
+
+def submit(title: str, data: dict, **extra) -> dict:
+    return {"type": "Action.Submit", "title": title, "data": data, **extra}
+
+
+def open_url(title: str, url: str) -> dict:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
+
+
+def execute(title: str, verb: str, data: dict, **extra) -> dict:
+    """Action.Execute (Universal Actions), falling back to Action.Submit with the same data for
+    clients that do not know it; the bot treats both the same way."""
+    fallback = submit(title, {"verb": verb, **data})
+    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, "fallback": fallback, **extra}
+
+
+def local_time(moment: datetime) -> str:
+    """'26 nov 2026 kl. 14:05' in Stockholm time."""
+    local = moment.astimezone(STOCKHOLM)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+
+
+def yes_no(value) -> str:
+    return "Ja" if value else "Nej"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from botbuilder.core import CardFactory
-from botbuilder.schema import Attachment
-
-from .base import adaptive_card, text_block
+from . import wording as w
+from .base import adaptive_card, heading, submit, text_block
 
 
-def help_card() -> Attachment:
-    body = [
-        text_block("Larmlotsen – det här kan jag", size="Large", weight="Bolder"),
-        text_block("Jag guidar dig genom stadens rutiner för trygghetslarm och nyckelfri hemtjänst."),
-    ]
-    return CardFactory.adaptive_card(adaptive_card(body))
+def help_card(routines: list[tuple[str, str]]) -> dict:
+    """`routines`: (command the user can type, routine title) in the order to show them."""
+    body = [heading(w.HELP_TITLE), text_block(w.HELP_INTRO),
+            {"type": "ActionSet", "actions": [submit(title, {"command": command}) for command, title in routines[:6]]}]
+    if len(routines) > 6:
+        body.append({"type": "ActionSet",
+                     "actions": [submit(title, {"command": command}) for command, title in routines[6:]]})
+    body.append(text_block(w.HELP_COMMANDS, spacing="Medium", separator=True))
+    return adaptive_card(body)

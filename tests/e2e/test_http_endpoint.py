@@ -83,12 +83,12 @@ async def test_concurrent_activities_of_one_conversation_are_all_answered(bot, c
 
 
 async def test_exception_inside_a_turn_apologises_in_swedish_and_saves_nothing(bot, connector, monkeypatch):
-    import dialogs.main_dialog
+    import dialogs.replies
 
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dialogs.main_dialog, "help_card", broken)
+    monkeypatch.setattr(dialogs.replies, "help_card", broken)
     chat = teams.personal()
     reply = await bot.post(teams.message(chat, bot.service_url, "hjälp"))
     assert reply.status == 200

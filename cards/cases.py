@@ -1,0 +1,34 @@
+"""The list of open cases (mine, or the team's), each with its next step and deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import Case
+
+from . import wording as w
+from .base import adaptive_card, container, heading, local_time, submit, subtle, text_block
+
+MAX_LISTED = 15
+
+
+def case_list_card(cases: list[tuple[Case, datetime | None]], now: datetime, *, team: bool) -> dict:
+    """`cases`: each open case with the deadline of its next step (or None)."""
+    body = [heading(w.LIST_TITLE_TEAM if team else w.LIST_TITLE_MINE)]
+    if not cases:
+        body.append(text_block(w.LIST_EMPTY))
+    for case, due_at in cases[:MAX_LISTED]:
+        body.append(_row(case, due_at, now))
+    return adaptive_card(body)
+
+
+def _row(case: Case, due_at: datetime | None, now: datetime) -> dict:
+    step = case.next_step
+    line = w.LIST_NEXT.format(label=case.label(step.id), title=step.title) if step else w.LIST_NO_NEXT
+    if due_at is not None:
+        line += (w.LIST_OVERDUE if due_at <= now else w.LIST_DUE).format(time=local_time(due_at))
+    title = f"**{case.reference}** · {case.routine.title}"
+    if case.customer_ref:
+        title += f" · {case.customer_ref}"
+    return container([text_block(title), subtle(line)], separator=True,
+                     selectAction=submit(w.SHOW.format(ref=case.reference), {"command": f"ärende {case.reference}"}))

@@ -1,0 +1,49 @@
+"""The intake cards: one question per branching fact, then the optional customer reference."""
+
+from __future__ import annotations
+
+from bot.domain import FactSpec, Routine
+
+from . import wording as w
+from .base import adaptive_card, subtle, submit, text_block
+
+
+def question_card(routine: Routine, spec: FactSpec, number: int, total: int, error: str | None = None) -> dict:
+    body = [subtle(w.QUESTION_OF.format(routine=routine.title, n=number, total=total)),
+            text_block(spec.question, weight="Bolder", size="Medium")]
+    if error:
+        body.append(text_block(error, color="Attention"))
+    body.append(_input_for(spec))
+    body.append(subtle(w.TYPE_ANSWER_HINT.format(examples=_typing_hint(spec))))
+    return adaptive_card(body, [submit(w.NEXT_BUTTON, {"intake": spec.name})])
+
+
+def _input_for(spec: FactSpec) -> dict:
+    if spec.kind == "bool":
+        choices = [{"title": w.YES, "value": "ja"}, {"title": w.NO, "value": "nej"}]
+    elif spec.kind == "choice":
+        choices = [{"title": choice.label, "value": choice.value} for choice in spec.choices]
+    else:
+        return {"type": "Input.Date", "id": "answer", "label": spec.question, "isRequired": True,
+                "errorMessage": "Välj ett datum."}
+    return {"type": "Input.ChoiceSet", "id": "answer", "style": "expanded", "choices": choices,
+            "label": spec.question, "isRequired": True, "errorMessage": "Välj ett svar."}
+
+
+def _typing_hint(spec: FactSpec) -> str:
+    if spec.kind == "bool":
+        return w.BOOL_HINT
+    if spec.kind == "date":
+        return w.DATE_HINT
+    return w.CHOICE_HINT.format(choices=", ".join(f"*{c.label}*" for c in spec.choices))
+
+
+def customer_ref_card(routine: Routine, error: str | None = None) -> dict:
+    body = [text_block(w.CUSTOMER_REF_TITLE.format(routine=routine.title), weight="Bolder", size="Medium"),
+            text_block(w.CUSTOMER_REF_WARNING, color="Warning")]
+    if error:
+        body.append(text_block(error, color="Attention"))
+    body += [{"type": "Input.Text", "id": "customerRef", "label": w.CUSTOMER_REF_LABEL, "maxLength": 64},
+             subtle(w.SKIP_HINT)]
+    return adaptive_card(body, [submit(w.SAVE, {"intake": "customerRef"}),
+                                submit(w.SKIP, {"intake": "customerRef", "skip": True})])

@@ -1,0 +1,109 @@
+"""Universal Actions: a checklist button (Action.Execute) arrives as an `adaptiveCard/action`
+invoke; the answer carries the refreshed card, so the card updates in place. A refused action
+answers with the Swedish reason and the card stays as it is (and true).
+
+botbuilder 4.17's own path for this answers 500 under CloudAdapter (the response body is
+serialised twice), so the invoke is handled here and the body is a plain dict that the HTTP
+layer serialises once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.schema import Activity
+
+from . import wording as w
+from .case_actions import CaseActions, Refusal
+from .services import actor_of, place_of
+
+log = logging.getLogger(__name__)
+
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+_REFERENCE = re.compile(r"^TL-\d{4}-\d{4,6}$")
+_STEP_ID = re.compile(r"^[a-z_]{1,64}$")
+_VERBS = {"completeStep", "undoStep", "closeCase", "declineOrder", "showCase"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    card: dict | None = None
+    message: str = ""
+
+    def as_invoke_body(self) -> dict:
+        if self.card is not None:
+            return {"statusCode": 200, "type": CARD_TYPE, "value": self.card}
+        return {"statusCode": 200, "type": MESSAGE_TYPE, "value": self.message}
+
+    def as_message(self) -> Activity:
+        if self.card is not None:
+            return MessageFactory.attachment(CardFactory.adaptive_card(self.card), text=self.message or None)
+        return MessageFactory.text(self.message)
+
+
+async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) -> Reply:
+    """Validate an action's fields (untrusted input), act, and say what happened."""
+    reference = data.get("caseId")
+    if verb not in _VERBS:
+        return Reply(message=w.UNKNOWN_ACTION)
+    if not isinstance(reference, str) or not _REFERENCE.match(reference):
+        return Reply(message=w.BAD_ACTION)
+    actor, place = actor_of(context.activity), place_of(context.activity)
+    try:
+        if verb == "showCase":
+            case = await actions.load(reference, actor, place)
+            return Reply(card=actions.card(case))
+        outcome = await _act(actions, verb, reference, data, actor, place)
+    except Refusal as refusal:
+        return Reply(message=w.REFUSED_PREFIX + refusal.message)
+    return Reply(card=actions.card(outcome.case), message=outcome.message)
+
+
+async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor, place):
+    if verb == "completeStep":
+        step_id = data.get("stepId")
+        if not isinstance(step_id, str) or not _STEP_ID.match(step_id):
+            raise Refusal(w.BAD_ACTION)
+        return await actions.complete(reference, step_id, actor, place)
+    if verb == "undoStep":
+        return await actions.undo(reference, _text(data.get("undoReason")), actor, place)
+    if verb == "declineOrder":
+        return await actions.decline(reference, _text(data.get("declineReason")), actor, place)
+    return await actions.close(reference, actor, place)
+
+
+def _text(value) -> str:
+    return value.strip()[:300] if isinstance(value, str) else ""
+
+
+class CardActionHandler:
+    def __init__(self, actions: CaseActions, services) -> None:
+        self._actions = actions
+        self._services = services
+
+    async def __call__(self, context: TurnContext) -> InvokeResponse:
+        value = context.activity.value if isinstance(context.activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        reply = await perform(self._actions, context, action.get("verb"), data)
+        if reply.card is not None:
+            await self._services.set_focus(context, data["caseId"])
+            await self._update_for_everyone(context, reply)
+        return InvokeResponse(status=int(HTTPStatus.OK), body=reply.as_invoke_body())
+
+    async def _update_for_everyone(self, context: TurnContext, reply: Reply) -> None:
+        """In a channel or group chat, replace the card for everyone, not only for the one who clicked."""
+        activity = context.activity
+        if activity.conversation.conversation_type not in ("channel", "groupChat") or not activity.reply_to_id:
+            return
+        update = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+        update.id = activity.reply_to_id
+        try:
+            await context.update_activity(update)
+        except Exception:  # noqa: BLE001 - the clicker already has the new card; others see it on refresh
+            log.warning("could not update the card in place (activity id=%s)", activity.id, exc_info=True)

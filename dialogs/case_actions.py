@@ -1,0 +1,91 @@
+"""The actions on a case that both a card button and a typed command can take.
+
+One place decides access and turns domain refusals into Swedish answers, so the card path and
+the typing path can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain import Actor, Case, DomainError
+from cards.checklist import checklist_card
+
+from . import wording as w
+from .services import Place, Services, may_access
+
+
+class Refusal(Exception):
+    """An action the bot will not take; `message` is Swedish and safe to show."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    message: str
+    changed: bool
+
+
+class CaseActions:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def cases(self):
+        return self._services.cases
+
+    async def load(self, reference: str, actor: Actor, place: Place) -> Case:
+        case = await self.cases.get_by_reference(reference)
+        if case is None:
+            raise Refusal(w.CASE_NOT_FOUND.format(ref=reference))
+        if not may_access(case, actor, place):
+            raise Refusal(w.NO_ACCESS.format(ref=reference))
+        return case
+
+    async def complete(self, reference: str, step_id: str, actor: Actor, place: Place) -> Outcome:
+        await self.load(reference, actor, place)
+        result = await self._domain(self.cases.complete_step(reference, step_id, actor))
+        return Outcome(result.case, _with_warnings(result.message, result.warnings), bool(result.events))
+
+    async def undo(self, reference: str, reason: str, actor: Actor, place: Place) -> Outcome:
+        case = await self.load(reference, actor, place)
+        last = case.last_done_step
+        result = await self._domain(self.cases.undo_last_step(reference, actor, reason))
+        message = w.UNDONE.format(label=case.label(last.id), title=last.title) if last else result.message
+        return Outcome(result.case, message, bool(result.events))
+
+    async def close(self, reference: str, actor: Actor, place: Place) -> Outcome:
+        await self.load(reference, actor, place)
+        result = await self._domain(self.cases.close(reference, actor))
+        return Outcome(result.case, w.CLOSED.format(ref=reference), bool(result.events))
+
+    async def decline(self, reference: str, reason: str | None, actor: Actor, place: Place) -> Outcome:
+        case = await self.load(reference, actor, place)
+        result = await self._domain(self.cases.decline(reference, actor, reason=reason or None))
+        instruction = case.routine.decline.instruction if case.routine.decline else ""
+        return Outcome(result.case, w.DECLINED.format(ref=reference, instruction=instruction), bool(result.events))
+
+    def card(self, case: Case) -> dict:
+        due = {deadline.step_id: deadline.due_at for deadline in self.cases.engine.deadlines(case)}
+        return checklist_card(case, due, self._services.clock())
+
+    def next_deadline(self, case: Case):
+        step = case.next_step
+        if step is None:
+            return None
+        return self.cases.engine.due_at(case, step)
+
+    @staticmethod
+    async def _domain(awaitable):
+        try:
+            return await awaitable
+        except DomainError as refusal:
+            raise Refusal(refusal.message) from None
+
+
+def _with_warnings(message: str, warnings: tuple[str, ...]) -> str:
+    return " ".join([message, *warnings]).strip()

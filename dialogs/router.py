@@ -1,0 +1,146 @@
+"""The conversation's entry point: continue a running intake, or read what the user asked for
+and act on it. Every command here can also come from a card button (`{"command": …}`), and every
+checklist action from a card has a typed twin."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.dialogs import DialogSet, DialogTurnStatus
+
+from bot.commands import Command, parse_command
+from bot.text import message_text, submitted_value
+from cards.cases import case_list_card
+
+from . import wording as w
+from .case_actions import CaseActions, Refusal
+from .intake import IntakeDialog, intake_dialog_id
+from .interruptible import REROUTE, card_message
+from .replies import Replies
+from .services import Services, actor_of, place_of
+
+log = logging.getLogger(__name__)
+
+
+class Router:
+    def __init__(self, services: Services, replies: Replies, actions: CaseActions, notices=None) -> None:
+        self._services = services
+        self._replies = replies
+        self._actions = actions
+        self._notices = notices  # bot.notifications commands (notiser här/av), when wired
+        self._dialogs = DialogSet(services.conversation_state.create_property("DialogState"))
+        for routine in services.cases.engine.routines.values():
+            self._dialogs.add(IntakeDialog(routine, services, replies, actions))
+
+    async def on_message(self, context: TurnContext) -> None:
+        dialog_context = await self._dialogs.create_context(context)
+        if dialog_context.active_dialog is not None:
+            result = await dialog_context.continue_dialog()
+            if not (result.status == DialogTurnStatus.Complete and result.result == REROUTE):
+                return
+        value = submitted_value(context.activity)
+        if value and isinstance(value.get("verb"), str):
+            await self._card_action_without_invoke(context, value)
+            return
+        if value and "intake" in value:
+            await context.send_activity(w.STALE_INTAKE)
+            return
+        text = value["command"] if value and isinstance(value.get("command"), str) else message_text(context.activity)
+        await self._route(context, dialog_context, parse_command(text))
+
+    async def _route(self, context: TurnContext, dialog_context, command: Command) -> None:
+        handlers = {
+            "help": lambda: self._replies.send_help(context),
+            "cancel": lambda: context.send_activity(w.NOTHING_TO_CANCEL),
+            "start": lambda: dialog_context.begin_dialog(intake_dialog_id(command.routine)),
+            "my_cases": lambda: self._list_cases(context),
+            "show_case": lambda: self._show_case(context, command.reference),
+            "done": lambda: self._typed_done(context, command),
+            "undo": lambda: self._typed_undo(context, command),
+            "close": lambda: self._typed_close(context, command),
+            "decline": lambda: self._typed_decline(context, command),
+            "question": lambda: self._replies.send_answer(context, command.rest),
+        }
+        if command.kind.startswith("notices"):
+            if self._notices is not None:
+                await self._notices.handle_command(context, command.kind)
+            return
+        try:
+            await handlers[command.kind]()
+        except Refusal as refusal:
+            await context.send_activity(refusal.message)
+
+    # --- cases --------------------------------------------------------------------------------
+
+    async def _list_cases(self, context: TurnContext) -> None:
+        place = place_of(context.activity)
+        cases = self._services.cases
+        if place.is_shared:
+            found = await cases.open_cases_for_team(team_id=place.team_id, conversation_id=place.conversation_id)
+        else:
+            found = await cases.open_cases_for_user(actor_of(context.activity).id)
+        rows = [(case, self._actions.next_deadline(case)) for case in found]
+        card = case_list_card(rows, self._services.clock(), team=place.is_shared)
+        await context.send_activity(card_message(card))
+
+    async def _show_case(self, context: TurnContext, reference: str) -> None:
+        case = await self._actions.load(reference, actor_of(context.activity), place_of(context.activity))
+        await self._services.set_focus(context, case.reference)
+        await context.send_activity(card_message(self._actions.card(case)))
+
+    async def _reference(self, context: TurnContext, command: Command) -> str:
+        reference = command.reference or await self._services.focused_reference(context)
+        if reference is None:
+            raise Refusal(w.NO_FOCUS)
+        return reference
+
+    async def _typed_done(self, context: TurnContext, command: Command) -> None:
+        reference = await self._reference(context, command)
+        actor, place = actor_of(context.activity), place_of(context.activity)
+        case = await self._actions.load(reference, actor, place)
+        step = _step_to_complete(case, command.rest)
+        outcome = await self._actions.complete(reference, step.id, actor, place)
+        await self._reply_with_card(context, outcome)
+
+    async def _typed_undo(self, context: TurnContext, command: Command) -> None:
+        if not command.rest:
+            raise Refusal(w.UNDO_NEEDS_REASON)
+        reference = await self._reference(context, command)
+        outcome = await self._actions.undo(reference, command.rest, actor_of(context.activity), place_of(context.activity))
+        await self._reply_with_card(context, outcome)
+
+    async def _typed_close(self, context: TurnContext, command: Command) -> None:
+        reference = await self._reference(context, command)
+        outcome = await self._actions.close(reference, actor_of(context.activity), place_of(context.activity))
+        await self._reply_with_card(context, outcome)
+
+    async def _typed_decline(self, context: TurnContext, command: Command) -> None:
+        reference = await self._reference(context, command)
+        outcome = await self._actions.decline(reference, command.rest, actor_of(context.activity),
+                                              place_of(context.activity))
+        await self._reply_with_card(context, outcome)
+
+    async def _reply_with_card(self, context: TurnContext, outcome) -> None:
+        await self._services.set_focus(context, outcome.case.reference)
+        await context.send_activity(card_message(self._actions.card(outcome.case), outcome.message))
+
+    async def _card_action_without_invoke(self, context: TurnContext, value: dict) -> None:
+        """The Action.Submit fallback of a checklist button (clients without Universal Actions)."""
+        from .card_actions import perform  # the same code path as the invoke
+
+        reply = await perform(self._actions, context, value.get("verb"), value)
+        await context.send_activity(reply.as_message())
+
+
+def _step_to_complete(case, wanted_label: str):
+    available = case.available_steps
+    if not available:
+        raise Refusal(w.NO_STEP_AVAILABLE.format(ref=case.reference))
+    label = wanted_label.strip().upper().rstrip(".")
+    if label:
+        step = next((s for s in case.steps if case.label(s.id) == label), None)
+        if step is None:
+            raise Refusal(w.UNKNOWN_STEP_LABEL.format(ref=case.reference, label=label))
+        return step  # the engine refuses it, with the reason, if it is out of order
+    return case.next_step

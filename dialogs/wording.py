@@ -1,0 +1,31 @@
+"""Every Swedish sentence the dialogs say (the engine's refusals come from bot/domain)."""
+
+NOTHING_TO_CANCEL = "Det finns inget att avbryta just nu."
+CANCELLED_INTAKE = "Okej, jag har avbrutit. Inget ärende skapades."
+CASE_STARTED = "Ärende **{ref}** är startat. Här är checklistan:"
+NO_FOCUS = ("Vilket ärende menar du? Skriv till exempel **klar TL-2026-0042**, "
+            "eller **mina ärenden** för att se dina öppna ärenden.")
+CASE_NOT_FOUND = "Jag hittar inget ärende {ref}. Kontrollera numret, eller skriv **mina ärenden**."
+NO_ACCESS = "Ärende {ref} hör till ett annat team. Du kan bara se och ändra ärenden i ditt team eller som du själv arbetat med."
+UNDO_NEEDS_REASON = "Skriv **ångra** följt av orsaken, till exempel *ångra markerade fel steg*."
+NO_STEP_AVAILABLE = "Inget steg i ärende {ref} kan markeras klart just nu."
+UNKNOWN_STEP_LABEL = "Ärende {ref} har inget steg {label} som kan markeras klart nu."
+STALE_INTAKE = "Den frågan hör till en rutin som inte längre pågår. Skriv rutinens namn för att börja om."
+UNKNOWN_ACTION = "Den knappen känner jag inte igen. Öppna ärendet igen med **ärende TL-…**."
+BAD_ACTION = "Knappen saknade uppgifter jag behöver. Öppna ärendet igen med **ärende TL-…**."
+ANSWER_INVALID = "Det svaret förstod jag inte. {hint}"
+BOOL_EXPECTED = "Svara **ja** eller **nej**."
+CHOICE_EXPECTED = "Välj ett av alternativen: {choices}."
+DATE_EXPECTED = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-07."
+CLOSED = "Ärende {ref} är avslutat."
+DECLINED = "Beställningen i ärende {ref} är avböjd. {instruction}"
+UNDONE = "Steg {label} ({title}) är ångrat. Orsaken är sparad i ärendets logg."
+NOT_UNDERSTOOD = ("Det vet jag tyvärr inget säkert svar på. Jag svarar bara på frågor om stadens rutiner för "
+                  "trygghetslarm och nyckelfri hemtjänst. Skriv **hjälp** för att se vad jag kan.")
+PERSONAL_DATA_IN_QUESTION = ("Det ser ut som ett personnummer i ditt meddelande. Skriv aldrig personnummer till mig "
+                             "– jag har inte sparat det.")
+CUSTOMER_REF_PERSONAL_NUMBER = ("Det där ser ut som ett personnummer eller samordningsnummer. Det får inte sparas här "
+                                "och jag har inte sparat det. Skriv en egen referens utan namn och personnummer, "
+                                "eller hoppa över.")
+CUSTOMER_REF_TOO_LONG = "Referensen får vara högst 64 tecken. Skriv en kortare, eller hoppa över."
+REFUSED_PREFIX = "Det gick inte: "
