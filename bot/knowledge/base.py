@@ -28,7 +28,12 @@ MAX_OPENING_PASSAGES = 3
 # names "Installation av trygghetslarm och lås" but is answered by a step elsewhere.
 SECTION_SHARE = 0.9
 MIN_SCORE = 1.0
+# Share of the question's weight the passage must cover: less when two or more
+# specific words of the question meet in the passage (unknown fillers such as
+# "dotter" or "lördag" then do not sink a clear answer), more when only one does
+# ("när stänger apoteket?" meets "stänger" alone).
 MIN_COVERAGE = 0.6
+MIN_COVERAGE_WITH_TWO_SPECIFIC = 0.4
 NEIGHBOUR_SHARE = 0.6  # a neighbour joins the answer if it scores this share of the best
 # A token found in more than this share of passages ("trygghetslarm", "utförare")
 # is no evidence on its own that the page answers the question.
@@ -56,9 +61,13 @@ class KnowledgeBase:
             [IndexedPassage(self._analyzer.terms(p.text), heading_terms[p.section]) for p in self._passages]
         )
         self._section_routines = {heading: _routine_for(terms) for heading, terms in heading_terms.items()}
+        # The page's title names the whole page, not the section under it: a
+        # question about "installation" is not answered by the page's introduction.
+        page_title = sections[0].heading if sections else None
         self._heading_tokens = {
             heading: frozenset().union(*(t.tokens for t in terms)) if terms else frozenset()
             for heading, terms in heading_terms.items()
+            if heading != page_title
         }
         self._heading_sizes = {heading: len(terms) for heading, terms in heading_terms.items()}
 
@@ -103,24 +112,29 @@ class KnowledgeBase:
     def _is_answered_by(self, terms: Sequence[Term], number: int) -> bool:
         weights = [self._index.term_weight(term) for term in terms]
         matched = [self._index.contains(number, term) for term in terms]
-        covered = sum(w for w, hit in zip(weights, matched) if hit)
-        if covered < MIN_COVERAGE * sum(weights):
-            return False
-        return any(hit and self._is_specific(term) for term, hit in zip(terms, matched))
+        coverage = sum(w for w, hit in zip(weights, matched) if hit) / sum(weights)
+        specific = sum(1 for term, hit in zip(terms, matched) if hit and self._is_specific(term))
+        if specific >= 2:
+            return coverage >= MIN_COVERAGE_WITH_TWO_SPECIFIC
+        return specific == 1 and coverage >= MIN_COVERAGE
 
     def _is_specific(self, term: Term) -> bool:
+        """A term that points at some passages rather than at the page's subject."""
+        if term.tokens & GENERIC_CONCEPTS:
+            return False
         limit = GENERIC_SHARE * self._index.size
-        return any(
-            token not in GENERIC_CONCEPTS and 0 < self._index.document_frequency.get(token, 0) <= limit
-            for token in term.tokens
-        )
+        return any(0 < self._index.document_frequency.get(token, 0) <= limit for token in term.tokens)
 
     def _section_named_by(self, terms: Sequence[Term]) -> str | None:
-        """The most focused heading that contains every term of the question."""
+        """The most focused heading that contains every term of the question, not
+        counting the page's subjects ("kunden", "larmet") that headings leave out."""
+        topical = [term for term in terms if not term.tokens & GENERIC_CONCEPTS]
+        if not topical:
+            return None
         covering = [
             heading
             for heading, tokens in self._heading_tokens.items()
-            if all(term.tokens & tokens for term in terms)
+            if all(term.tokens & tokens for term in topical)
         ]
         return min(covering, key=self._heading_sizes.__getitem__, default=None)
 

@@ -46,7 +46,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "#STANGAV": (
         "stäng av", "stänga av", "stänger av", "slå av", "slår av", "slå ifrån", "stäng ner",
-        "stänga ner", "stänger ner", "stänga ifrån",
+        "stänga ner", "stänger ner", "stänga ifrån", "avstängning", "avstängningen",
+        "avstängningsknapp", "avstängningsknappen",
     ),
     "#UTFORARBYTE": (
         "utförarbyte", "utförarbyten", "utförarbytet", "byta utförare", "byter utförare",
@@ -67,7 +68,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#AVSLUT": (
         "avslut", "avsluta", "avslutar", "avslutas", "avslutat", "avslutet", "säga upp",
         "säger upp", "uppsägning", "upphöra", "upphör", "avbeställa", "avbeställning",
-        "inte längre behöver", "behöver inte längre",
+        "inte längre behöver", "behöver inte längre", "sluta", "slutar", "sluta med",
+        "slutar med", "inte ha kvar",
     ),
     "#DEMONT": (
         "demontera", "demonterar", "demonteras", "demontering", "demonteringen",
@@ -90,6 +92,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#LARMKEDJA": (
         "larmkedja", "larmkedjan", "larmkedjor", "larmkedjorna", "anhörig", "anhöriga",
         "kontaktperson", "kontaktpersoner", "vem som larmas", "vilka som larmas",
+        # the people staff name when they mean someone in the alarm chain
+        "dotter", "dottern", "son", "sonen", "make", "maken", "maka", "makan", "sambo",
+        "sambon", "granne", "grannen", "barnen", "god man", "gode man",
         "vem larmet går till", "vem som får larmet",
     ),
     "#INSTSERV": (
@@ -148,10 +153,19 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "avstå", "avstår", "avstått", "vill inte ha", "inte vill ha", "vägra", "vägrar",
         "tacka nej", "tackar nej", "tackat nej", "säger nej till", "säga nej till",
     ),
-    # The first step of a list is numbered "1." on the page.
-    "#FORSTA": ("första", "först", "1", "börja", "börjar", "början"),
+    # Steps are numbered "1." to "5." on the page; staff say "första steget", "steg två".
+    "#STEG1": ("1", "första", "först", "börja", "börjar", "början", "steg ett", "steg 1"),
+    "#STEG2": ("2", "andra steget", "andra steg", "steg två", "steg 2"),
+    "#STEG3": ("3", "tredje", "steg tre", "steg 3"),
+    "#STEG4": ("4", "fjärde", "steg fyra", "steg 4"),
+    "#STEG5": ("5", "femte", "steg fem", "steg 5"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
+    ),
+    "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
+    "#ANTAL": (
+        "hur många", "antal", "antalet", "exemplar", "exemplaret", "stycken", "kopia",
+        "kopior", "uppsättning", "uppsättningar",
     ),
     "#LADDARE": ("laddare", "laddaren", "laddkabel", "laddkabeln", "laddsladd", "laddsladden"),
     "#SLADD": ("sladd", "sladden", "kabel", "kabeln", "strömsladd", "strömsladden"),
@@ -185,7 +199,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "#ANDRING": (
         "ändra", "ändrar", "ändras", "ändrat", "ändring", "ändringar", "ändringen",
-        "ändringarna", "uppdatera", "uppdaterar", "justera", "justerar",
+        "ändringarna", "uppdatera", "uppdaterar", "justera", "justerar", "lägga till",
+        "lägger till", "läggas till", "läggs till",
     ),
     "#MEDDELA": (
         "meddela", "meddelar", "meddelas", "meddelande", "anmäla", "anmäler", "anmälan",

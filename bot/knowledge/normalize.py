@@ -50,7 +50,7 @@ STOPWORDS: frozenset[str] = frozenset(
     får fått fick få behöver behövs bör har hade ha haft inte ej om eller men så också även
     nu då där här hit dit från ut upp in vid efter innan före mot utan under alla allt
     någon något några min mitt mina din ditt dina vår vårt våra deras dess hans hennes
-    sin sitt sina blir bli blev göra gör gjort gäller finns fanns sker hända händer hänt
+    sin sitt sina blir bli blev göra gör görs göras gjort gjorts gäller finns fanns sker hända händer hänt
     egentligen snälla tack hej hallå just bara sen sedan mycket många mer mest vara varit
     skulle kommer komma kom ta tar tog ge ger gav detta denna dessa vart varifrån varför
     ifall typ liksom ens väl ju nog gärna någonstans rutin rutinen rutiner rutinerna
