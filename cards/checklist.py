@@ -90,15 +90,15 @@ def _step_row(case: Case, step: Step, due_at: datetime | None, now: datetime) ->
 def _state_of(case: Case, step: Step) -> tuple[str, str, str]:
     if case.is_done(step.id):
         event = case.done[step.id]
-        return "✅", w.DONE_BY.format(name=event.actor.name, time=local_time(event.at)), "Good"
+        return "✓", w.DONE_BY.format(name=event.actor.name, time=local_time(event.at)), "Good"
     if not case.is_open:
-        return "▫️", "", "Default"
+        return "○", "", "Default"
     if step in case.available_steps:
-        return "➡️", w.NEXT, "Accent"
+        return "→", w.NEXT, "Accent"
     blocking = case.blocking_step(step)
     if blocking is not None:
-        return "⏳", w.WAITING_FOR.format(label=case.label(blocking.id), title=blocking.title), "Default"
-    return "⏳", w.WAITING_FOR_ALARM, "Default"
+        return "○", w.WAITING_FOR.format(label=case.label(blocking.id), title=blocking.title), "Default"
+    return "○", w.WAITING_FOR_ALARM, "Default"
 
 
 def _guidance(case: Case) -> list[dict]:
@@ -123,14 +123,20 @@ def _contacts(case: Case) -> list[dict]:
         if step.form:
             items.append(text_block(w.FORM.format(form=step.form), spacing="Small"))
         if contacts:
+            items += [text_block(_contact_line(c), spacing="None") for c in contacts]
             items.append({"type": "ActionSet", "actions": [_contact_action(case, step, c) for c in contacts]})
     return items
+
+
+def _contact_line(contact: Contact) -> str:
+    how = w.EMAIL if contact.kind == "email" else w.PHONE
+    return f"{contact.recipient} – {how}: {contact.address}"
 
 
 def _contact_action(case: Case, step: Step, contact: Contact) -> dict:
     if contact.kind == "phone":
         return open_url(w.CALL.format(number=contact.address), contact.link)
-    return open_url(w.MAIL_TO.format(recipient=contact.recipient), mail_link(case, step, contact))
+    return open_url(w.MAIL_TO, mail_link(case, step, contact))
 
 
 def mail_link(case: Case, step: Step, contact: Contact) -> str:

@@ -24,10 +24,10 @@ def _input_for(spec: FactSpec) -> dict:
     elif spec.kind == "choice":
         choices = [{"title": choice.label, "value": choice.value} for choice in spec.choices]
     else:
-        return {"type": "Input.Date", "id": "answer", "label": spec.question, "isRequired": True,
-                "errorMessage": "Välj ett datum."}
+        return {"type": "Input.Date", "id": "answer", "label": w.YOUR_ANSWER, "isRequired": True,
+                "errorMessage": w.CHOOSE_DATE}
     return {"type": "Input.ChoiceSet", "id": "answer", "style": "expanded", "choices": choices,
-            "label": spec.question, "isRequired": True, "errorMessage": "Välj ett svar."}
+            "label": w.YOUR_ANSWER, "isRequired": True, "errorMessage": w.CHOOSE_ANSWER}
 
 
 def _typing_hint(spec: FactSpec) -> str:

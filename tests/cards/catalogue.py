@@ -1,0 +1,76 @@
+"""Every card the bot can send, built from real domain objects in the states that matter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from bot.domain import Actor, CaseEngine
+from cards.answer import answer_card
+from cards.cases import case_list_card
+from cards.checklist import checklist_card
+from cards.help import help_card
+from cards.intake import customer_ref_card, question_card
+from dialogs.intake import routine_titles
+
+ANNA = Actor("00000000-0000-4000-8000-0000000000a1", "Anna Andersson")
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+FACTS = {
+    "new_order": {"priority": True, "declines_keys_and_keyless": False},
+    "provider_change": {"provider_role": "leaving", "lock": True, "large_org_change": True,
+                        "wanted_date": "2026-12-15"},
+    "move": {"lock": True},
+    "takeover": {},
+    "termination": {"lock": False, "keys_held": True},
+    "return_alarm": {"device": "grey_button", "keys_held": True},
+    "alarm_chain": {},
+}
+
+
+def _due(engine, case):
+    return {d.step_id: d.due_at for d in engine.deadlines(case)}
+
+
+def _walk(case, steps: int, at: datetime):
+    for _ in range(steps):
+        if case.next_step is None:
+            break
+        case = case.complete_step(case.next_step.id, ANNA, at).case
+    return case
+
+
+def all_cards() -> dict[str, dict]:
+    engine = CaseEngine()
+    cards: dict[str, dict] = {"help": help_card(routine_titles(engine.routines))}
+    open_cases = []
+    for number, (key, facts) in enumerate(FACTS.items(), start=1):
+        routine = engine.routine(key)
+        for spec_number, spec in enumerate(routine.facts, start=1):
+            cards[f"question_{key}_{spec.name}"] = question_card(routine, spec, spec_number, len(routine.facts),
+                                                                 "Det svaret förstod jag inte." if spec_number == 1 else None)
+        case = engine.open_case(key, reference=f"TL-2026-{number:04d}", actor=ANNA, at=NOW - timedelta(days=1),
+                                facts=facts, customer_ref="Löpnr 7", team_id="19:team").case
+        cards[f"checklist_{key}_new"] = checklist_card(case, _due(engine, case), NOW)
+        middle = _walk(case, 2, NOW - timedelta(hours=3))
+        cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle), NOW)
+        finished = _walk(case, 30, NOW)
+        cards[f"checklist_{key}_all_done"] = checklist_card(finished, _due(engine, finished), NOW)
+        closed = finished.close(ANNA, NOW).case
+        cards[f"checklist_{key}_closed"] = checklist_card(closed, {}, NOW)
+        open_cases.append((middle, next(iter(_due(engine, middle).values()), None)))
+    priority = engine.open_case("new_order", reference="TL-2026-0099", actor=ANNA, at=NOW, facts=FACTS["new_order"],
+                                customer_ref="Löpnr 7").case
+    priority = _walk(priority, 3, NOW)  # accept and preparation done: step 2 is next
+    cards["checklist_new_order_priority_notify"] = checklist_card(priority, _due(engine, priority), NOW)
+    declined = engine.open_case("new_order", reference="TL-2026-0100", actor=ANNA, at=NOW).case
+    declined = declined.decline(ANNA, NOW, "Kunden har flyttat").case
+    cards["checklist_new_order_declined"] = checklist_card(declined, {}, NOW)
+    routine = engine.routine("new_order")
+    cards["customer_ref"] = customer_ref_card(routine)
+    cards["customer_ref_refused"] = customer_ref_card(routine, "Det där ser ut som ett personnummer.")
+    cards["case_list_mine"] = case_list_card(open_cases, NOW, team=False)
+    cards["case_list_team_empty"] = case_list_card([], NOW, team=True)
+    cards["answer_with_routine"] = answer_card(
+        "Får utföraren en prioriterad beställning av trygghetslarm, ska installation och service kontaktas på "
+        "telefon 08-508 40 613.", "Installation av trygghetslarm och lås", ("ny beställning", routine.title))
+    cards["answer_plain"] = answer_card("Överlämning av nycklar sker hos den enskilde.", "Utförarbyte")
+    return cards
