@@ -1,16 +1,17 @@
 """From Swedish text to terms: each meaningful word with every form it may match.
 
-A term carries its stem, the concept of the staff's synonyms it belongs to, and the
-parts of a compound ("hemnycklarna" -> "nycklarna"). The same analysis runs on the
-page and on the question, so both sides meet in the same tokens. A word the page and
-the lexicon do not know is first tried as a compound, then as a typo of a known word;
+A term carries its stem, its exact form and the concept of the staff's synonyms it
+belongs to; a phrase ("stänga av") is one term. The same analysis runs on the page
+and on the question, so both sides meet in the same tokens. A word neither the page
+nor the lexicon knows is first tried as a compound of known parts
+("nyckelöverlämning" -> "nyckel" + "överlämning"), then as a typo of a known word;
 if both fail it stays unknown — which is what later tells an off-topic question apart.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.knowledge.fuzzy import TypoCorrector
@@ -158,7 +159,7 @@ class Analyzer:
         self, position: int, folded_words: list[str], stems: list[str], consumed: set[int]
     ) -> Term | None:
         for phrase, concepts in self._phrases_by_first_stem.get(stems[position], ()):
-            positions = _match_phrase(phrase, stems, position)
+            positions = _match_phrase(phrase, stems, position, consumed)
             if positions is None:
                 continue
             consumed.update(positions)
@@ -169,13 +170,16 @@ class Analyzer:
         return None
 
 
-def _match_phrase(phrase: tuple[str, ...], stems: list[str], start: int) -> list[int] | None:
-    """Positions of the phrase's words from start, allowing small gaps between them."""
+def _match_phrase(
+    phrase: tuple[str, ...], stems: list[str], start: int, consumed: set[int]
+) -> list[int] | None:
+    """Positions of the phrase's words from start, allowing small gaps between them
+    and never reusing a word an earlier phrase took."""
     positions = [start]
     cursor = start
     for wanted in phrase[1:]:
         for candidate in range(cursor + 1, min(cursor + 2 + MAX_PHRASE_GAP, len(stems))):
-            if stems[candidate] == wanted:
+            if stems[candidate] == wanted and candidate not in consumed:
                 positions.append(candidate)
                 cursor = candidate
                 break
@@ -184,7 +188,8 @@ def _match_phrase(phrase: tuple[str, ...], stems: list[str], start: int) -> list
     return positions
 
 
-def _without_linking_s(modifier: str, is_known) -> str:
+def _without_linking_s(modifier: str, is_known: Callable[[str], bool]) -> str:
+    """ "trygghets" -> "trygghet" when only the form without the linking s is known."""
     if modifier.endswith("s") and not is_known(modifier) and is_known(modifier[:-1]):
         return modifier[:-1]
     return modifier

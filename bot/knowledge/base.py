@@ -2,10 +2,15 @@
 
 An answer is the best-ranked passage of the page, quoted as written, joined with at
 most two neighbours that also answer the question, together with its section heading.
-A question is answered only when the passage covers most of what the question is
+A question that names a whole section ("hur återlämnar jag ett trygghetslarm?") gets
+the section's opening instead.
+
+A question is answered only when the passage covers enough of what the question is
 about: a word the page never uses ("semester", "medicin", "väder") weighs as much as
-the rarest word on the page, so a question built around such words gets no answer
-rather than a guess.
+the rarest word on the page, words that are the page's very subject ("kunden",
+"larmet") are no evidence at all, and at least one specific word must meet the
+passage (two for a looser coverage). A question built around unknown words gets no
+answer rather than a guess.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 from bot.knowledge.analyzer import Analyzer, Term
 from bot.knowledge.lexicon import GENERIC_CONCEPTS, ROUTINE_INTENTS
-from bot.knowledge.normalize import words
+from bot.knowledge.normalize import question_text, words
 from bot.knowledge.page import SOURCE_PAGE, Kind, Passage, Section, load_sections
 from bot.knowledge.ranking import IndexedPassage, PassageIndex
 
@@ -27,7 +32,7 @@ MAX_OPENING_PASSAGES = 3
 # the section also holds (nearly) the best passage: "vem installerar trygghetslarmet?"
 # names "Installation av trygghetslarm och lås" but is answered by a step elsewhere.
 SECTION_SHARE = 0.9
-MIN_SCORE = 1.0
+MIN_SCORE = 1.0  # below this even the best passage shares only a common word
 # Share of the question's weight the passage must cover: less when two or more
 # specific words of the question meet in the passage (unknown fillers such as
 # "dotter" or "lördag" then do not sink a clear answer), more when only one does
@@ -42,6 +47,9 @@ GENERIC_SHARE = 0.3
 
 @dataclass(frozen=True)
 class Answer:
+    """A short passage quoted from the page, the heading it stands under, the
+    routine the bot may offer to start, and the ranking score (for logs/tuning)."""
+
     text: str
     section: str
     routine: str | None
@@ -85,7 +93,7 @@ class KnowledgeBase:
     def answer(self, question: str) -> Answer | None:
         """The page's answer to a question about the routines, or None if the page
         has none (off-topic, or too vague to point at one passage)."""
-        terms = self._analyzer.terms(question)
+        terms = self._analyzer.terms(question_text(question))
         if not terms:
             return None
         scores = self._index.scores(terms)
@@ -105,7 +113,7 @@ class KnowledgeBase:
 
     def suggest_routine(self, text: str) -> str | None:
         """The routine a message is about doing ("kunden ska flytta" -> "move"), if any."""
-        return _routine_for(self._analyzer.terms(text))
+        return _routine_for(self._analyzer.terms(question_text(text)))
 
     # -- deciding whether a passage answers ----------------------------------
 
@@ -139,10 +147,10 @@ class KnowledgeBase:
         return min(covering, key=self._heading_sizes.__getitem__, default=None)
 
     def _section_best(self, section: str, scores: list[float]) -> float:
-        return max(scores[p.index] for p in self._passages if p.section == section)
+        return max(scores[n] for n, p in enumerate(self._passages) if p.section == section)
 
     def _first_passage(self, section: str) -> int:
-        return next(p.index for p in self._passages if p.section == section and p.kind is not Kind.LINK)
+        return next(n for n, p in enumerate(self._passages) if p.section == section and p.kind is not Kind.LINK)
 
     # -- building the answer text ---------------------------------------------
 
@@ -182,7 +190,9 @@ class KnowledgeBase:
 
     def _whole_list(self, number: int, start: Sequence[int] = ()) -> list[int]:
         group = self._passages[number].group
-        members = [p.index for p in self._passages if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)]
+        members = [
+            n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)
+        ]
         chosen: list[int] = list(start)
         for member in members:
             if member in chosen:

@@ -20,6 +20,18 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 _stemmer = snowballstemmer.stemmer("swedish")
 
+# Teams puts "<at>Larmlotsen</at>" in channel messages; the bot's name is no question.
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+# A quick question is short; a pasted page is not one, and must not cost time.
+MAX_QUESTION_CHARS = 500
+
+
+def question_text(message: str) -> str:
+    """The question in a chat message: mentions and markup removed, length capped."""
+    without_markup = _TAG.sub(" ", _MENTION.sub(" ", message))
+    return without_markup[:MAX_QUESTION_CHARS]
+
 
 def fold(text: str) -> str:
     """Lower-case and replace Swedish letters by their ASCII look-alikes."""

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.knowledge.analyzer import Term
+from bot.knowledge.analyzer import EXACT_PREFIX, Term
 
 # Chosen on the question set from a small grid (b 0.3-0.75, heading 0.3-0.8, bonus
 # 0.05-0.2); results are flat around these values, so they are not a lucky spike.
@@ -24,7 +24,6 @@ K1 = 1.2
 B = 0.3  # passages range from a short step to a paragraph; a long one is not less relevant
 HEADING_WEIGHT = 0.8  # the page's headings are precise ("Avslut när ... lås"): nearly body weight
 EXACT_BONUS = 0.1  # share of a term's weight added when the very word form is found
-EXACT_PREFIX = "="
 
 
 @dataclass(frozen=True)

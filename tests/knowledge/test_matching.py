@@ -7,7 +7,7 @@ import pytest
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.analyzer import Analyzer
 from bot.knowledge.fuzzy import TypoCorrector, edit_distance
-from bot.knowledge.normalize import fold, stem, words
+from bot.knowledge.normalize import MAX_QUESTION_CHARS, fold, question_text, stem, words
 from bot.knowledge.page import SOURCE_PAGE
 
 
@@ -179,3 +179,25 @@ def test_edit_distance(first: str, second: str, distance: int):
 def test_staff_wording_finds_the_fact(question: str, fact: str):
     answer = KnowledgeBase.default().answer(question)
     assert answer is not None and fact in answer.text
+
+
+# -- chat messages ---------------------------------------------------------------------
+
+
+def test_question_text_drops_mentions_and_markup():
+    assert question_text("<at>Larmlotsen</at> hur stänger jag <b>av</b> larmet?").split() == [
+        "hur",
+        "stänger",
+        "jag",
+        "av",
+        "larmet?",
+    ]
+
+
+def test_channel_message_with_mention_is_answered():
+    answer = KnowledgeBase.default().answer("<at>Larmlotsen</at> vilket nummer ringer jag vid prio?")
+    assert answer is not None and "08-508 40 613" in answer.text
+
+
+def test_long_pasted_text_is_cut_to_a_question():
+    assert len(question_text("ord " * 1000)) == MAX_QUESTION_CHARS
