@@ -1,0 +1,222 @@
+"""Conversations over HTTP: typing instead of clicking, interruptions, personal data, restarts,
+channels and double clicks."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from tests.support import teams
+
+
+async def say(bot, chat, text, user=teams.ANNA):
+    return await bot.post(teams.message(chat, bot.service_url, text, user))
+
+
+def last_reference(connector) -> str:
+    for sent in reversed(connector.sent):
+        found = re.search(r"TL-\d{4}-\d{4}", sent.text)
+        if found:
+            return found.group(0)
+    raise AssertionError("no case was started")
+
+
+async def start_move_case(bot, connector, chat, customer_ref="skip", user=teams.ANNA):
+    await say(bot, chat, "flytt", user)
+    await say(bot, chat, "ja", user)
+    await say(bot, chat, "hoppa över" if customer_ref == "skip" else customer_ref, user)
+    return last_reference(connector)
+
+
+async def test_a_dialog_survives_a_restart_of_the_bot(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "ny beställning")
+    assert "fråga 1 av 2" in str(connector.sent[-1].cards[0])
+    await say(bot, chat, "ja")
+    assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
+    await bot.restart()
+    await say(bot, chat, "nej")
+    assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
+    await say(bot, chat, "Lpnr 55")
+    reference = last_reference(connector)
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert case.facts["priority"] is True and case.customer_ref == "Lpnr 55"
+
+
+async def test_everything_on_the_checklist_can_be_done_by_typing(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    await say(bot, chat, "klar")
+    assert "Steg 1" in connector.sent[-1].text and "är klart" in connector.sent[-1].text
+    await say(bot, chat, "ångra")
+    assert connector.texts()[-1].startswith("Skriv **ångra** följt av orsaken")
+    await say(bot, chat, "ångra fel kund")
+    assert "Steg 1" in connector.sent[-1].text and "ångrat" in connector.sent[-1].text
+    for _ in range(3):
+        await say(bot, chat, "klar")
+    await say(bot, chat, "avsluta ärendet")
+    assert connector.sent[-1].text == f"Ärende {reference} är avslutat."
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    kinds = [event.kind.value for event in case.events]
+    assert kinds == ["opened", "step_done", "step_undone", "step_done", "step_done", "step_done", "closed"]
+    assert case.events[2].text == "fel kund"
+
+
+async def test_typed_out_of_order_step_is_refused_with_the_blocking_step(bot, connector):
+    chat = teams.personal()
+    await start_move_case(bot, connector, chat)
+    await say(bot, chat, "klar 3")
+    assert connector.texts()[-1] == ("Steg 3 kan inte markeras klart förrän steg 1 "
+                                     "(Ta emot meddelandet om flytten i Paraplysystemet) är klart.")
+
+
+async def test_my_cases_and_show_case(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    await say(bot, chat, "mina ärenden")
+    listing = str(connector.sent[-1].cards[0])
+    assert reference in listing and "Nästa: steg 1" in listing
+    await say(bot, chat, f"ärende {reference.lower()}")
+    assert reference in str(connector.sent[-1].cards[0])
+    await say(bot, chat, "ärende TL-2026-9999")
+    assert connector.texts()[-1].startswith("Jag hittar inget ärende TL-2026-9999")
+
+
+async def test_another_users_personal_case_is_not_visible(bot, connector):
+    reference = await start_move_case(bot, connector, teams.personal())
+    other = teams.personal(teams.BERTIL)
+    await say(bot, other, f"ärende {reference}", teams.BERTIL)
+    assert "hör till ett annat team" in connector.texts()[-1]
+    await say(bot, other, f"klar {reference}", teams.BERTIL)
+    assert "hör till ett annat team" in connector.texts()[-1]
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert len(case.events) == 1
+
+
+async def test_channel_cases_are_the_teams_cases(bot, connector):
+    room = teams.channel()
+    reference = await start_move_case(bot, connector, room, user=teams.ANNA)
+    await say(bot, room, "mina ärenden", teams.BERTIL)
+    assert reference in str(connector.sent[-1].cards[0])
+    assert "Teamets öppna ärenden" in str(connector.sent[-1].cards[0])
+    await say(bot, room, f"klar {reference}", teams.BERTIL)
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert case.events[-1].actor.name == "Bertil Berg"
+
+
+async def test_personal_number_in_the_customer_reference_is_refused_and_never_stored(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "flytt")
+    await say(bot, chat, "nej")
+    await say(bot, chat, "19121212-1212")
+    card = str(connector.sent[-1].cards[0])
+    assert "ser ut som ett personnummer" in card
+    await bot.post(teams.card_submit(chat, bot.service_url, {"intake": "customerRef", "customerRef": "kund 8112189876"}))
+    assert "ser ut som ett personnummer" in str(connector.sent[-1].cards[0])
+    await say(bot, chat, "Lpnr 9")
+    reference = last_reference(connector)
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert case.customer_ref == "Lpnr 9"
+    await _assert_not_in_database(bot, ["191212121212", "19121212", "8112189876"])
+
+
+async def _assert_not_in_database(bot, fragments):
+    from sqlalchemy import text
+
+    async with bot.runtime.engine.connect() as conn:
+        for table in ("bot_state", "cases", "case_events"):
+            rows = (await conn.execute(text(f"SELECT * FROM {table}"))).all()
+            dump = re.sub(r"[-+ ]", "", str(rows))
+            for fragment in fragments:
+                assert fragment not in dump, f"{fragment} found in {table}"
+
+
+async def test_avbryt_leaves_the_questions_and_creates_nothing(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "utförarbyte")
+    await say(bot, chat, "avbryt")
+    assert connector.texts()[-1] == "Okej, jag har avbrutit. Inget ärende skapades."
+    await say(bot, chat, "avbryt")
+    assert connector.texts()[-1] == "Det finns inget att avbryta just nu."
+    assert await bot.runtime.extras["services"].cases.open_cases_for_user(teams.ANNA.aad_object_id) == []
+
+
+async def test_help_and_a_question_mid_intake_keep_the_step(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "avslut")
+    await say(bot, chat, "hjälp")
+    assert "Larmlotsen – det här kan jag" in str(connector.sent[-1].cards[0])
+    await say(bot, chat, "när får vi lämna tillbaka nycklarna?")
+    assert "nycklar" in str(connector.sent[-1].cards[0]).lower()
+    await say(bot, chat, "nej")  # still the first question: lock?
+    assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
+
+
+async def test_an_unreadable_answer_is_asked_again_with_the_reason(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "utförarbyte")
+    await say(bot, chat, "kanske")
+    card = str(connector.sent[-1].cards[0])
+    assert "fråga 1 av" in card and "Det svaret förstod jag inte" in card
+
+
+async def test_tolerant_routine_names(bot, connector):
+    for typed, title in (("ÅTERLÄMNA LARM", "Återlämning"), ("aterlamna larm", "Återlämning"),
+                         ("utforarbyte", "Utförarbyte"), ("ny bestälning", "Ny beställning")):
+        chat = teams.personal()
+        await say(bot, chat, typed)
+        assert title in str(connector.sent[-1].cards[0]), typed
+
+
+async def test_help_card_button_starts_a_routine(bot, connector):
+    chat = teams.personal()
+    await bot.post(teams.card_submit(chat, bot.service_url, {"command": "flytt"}))
+    assert "Kunden flyttar" in str(connector.sent[-1].cards[0])
+
+
+async def test_double_click_records_the_step_once(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    data = {"caseId": reference, "stepId": "move_notice_received"}
+    replies = await asyncio.gather(*(bot.post(teams.card_execute(chat, bot.service_url, "completeStep", data))
+                                     for _ in range(4)))
+    assert all(reply.status == 200 for reply in replies)
+    assert all(reply.body["type"] == "application/vnd.microsoft.card.adaptive" for reply in replies)
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert [e.kind.value for e in case.events].count("step_done") == 1
+
+
+async def test_card_submit_fallback_acts_like_the_universal_action(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    await bot.post(teams.card_submit(chat, bot.service_url,
+                                     {"verb": "completeStep", "caseId": reference, "stepId": "move_notice_received"}))
+    assert reference in str(connector.sent[-1].cards[0])
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert case.is_done("move_notice_received")
+
+
+async def test_bad_card_actions_get_a_polite_answer_and_change_nothing(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    for verb, data in (("explode", {"caseId": reference}), ("completeStep", {"caseId": "'; drop table cases"}),
+                       ("completeStep", {"caseId": reference, "stepId": 7}),
+                       ("completeStep", {"caseId": reference, "stepId": "no_such_step"})):
+        reply = await bot.post(teams.card_execute(chat, bot.service_url, verb, data))
+        assert reply.status == 200
+        assert reply.body["type"] == "application/vnd.microsoft.activity.message"
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert len(case.events) == 1
+
+
+async def test_a_question_gets_an_answer_with_its_section(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "vilket nummer ringer jag vid prioriterad beställning?")
+    card = str(connector.sent[-1].cards[0])
+    assert "08-508 40 613" in card and "Ur stadens sida" in card
+
+
+async def test_an_out_of_scope_question_is_not_answered(bot, connector):
+    chat = teams.personal()
+    await say(bot, chat, "vad blir det för väder i helgen?")
+    assert connector.texts()[-2].startswith("Det vet jag tyvärr inget säkert svar på")
