@@ -73,11 +73,14 @@ class TypoCorrector:
             candidates |= self._by_deletion.get(variant, set())
         best: tuple[int, int, int, str] | None = None
         for candidate in candidates:
+            if candidate[0] != word[0]:
+                # Slips at the very first letter are rare; allowing them turns
+                # "vårdcentralen" into "larmcentralen".
+                continue
             distance = edit_distance(word, candidate)
             if distance > min(edits, allowed_edits(candidate)) or distance == 0:
                 continue
-            # Closest first; then a shared beginning (typos are rarer there); then the
-            # more frequent word.
+            # Closest first; then a longer shared beginning; then the more frequent word.
             rank = (distance, -_common_prefix(word, candidate), -self._frequency.get(candidate, 0), candidate)
             if best is None or rank < best:
                 best = rank

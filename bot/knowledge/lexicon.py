@@ -21,6 +21,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "lås", "låset", "låsen", "låstillbehör", "låstillbehöret", "nyckelfri", "nyckelfritt",
         "nyckelfria", "digitalt lås", "digitala lås", "elektroniskt lås", "nyckelfri hemtjänst",
     ),
+    # "men inget lås" must not count as a lock: the negated forms are a concept of
+    # their own, so the no-lock section matches questions about having no lock.
+    "#UTANLAS": (
+        "inget lås", "utan lås", "saknar lås", "inte har lås", "har inte lås",
+        "inte har något lås", "har inte något lås", "inget nyckelfritt", "ingen nyckelfri",
+        "bara larm", "bara trygghetslarm", "endast larm", "endast trygghetslarm",
+    ),
     "#NYCKEL": (
         "nyckel", "nyckeln", "nycklar", "nycklarna", "hemnycklar", "hemnyckel", "hemnycklarna",
         "husnycklar", "husnyckel", "nyckelknippa", "nyckelknippan", "reservnyckel",

@@ -62,12 +62,12 @@ STOPWORDS: frozenset[str] = frozenset(
     får fått fick få behöver behövs bör har hade ha haft inte ej om eller men så också även
     nu då där här hit dit från ut upp in vid efter innan före mot utan under alla allt
     någon något några min mitt mina din ditt dina vår vårt våra deras dess hans hennes
-    sin sitt sina blir bli blev göra gör görs göras gjort gjorts gäller finns fanns sker hända händer hänt
+    sin sitt sina blir bli blev göra gör görs göras gjort gjorts gäller finns fanns hända händer hänt
     egentligen snälla tack hej hallå just bara sen sedan mycket många mer mest vara varit
     skulle kommer komma kom ta tar tog ge ger gav detta denna dessa vart varifrån varför
     ifall typ liksom ens väl ju nog gärna någonstans rutin rutinen rutiner rutinerna
     därför eftersom medan än både samt dvs osv ok okej undrar fråga frågar
-    igen alltså redan fortfarande själv själva sig vill ville velat ny nytt nya ske sker skett inför
+    igen alltså redan fortfarande själv själva sig vill ville velat ny nytt nya inför
     sitta sitter kvar inne länge lång långt hålla håller ligga ligger stå står gå går sätta
     sätts sätter använda använder hitta hittar fungera fungerar funkar exakt ungefär normalt
     vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis
