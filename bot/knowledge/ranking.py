@@ -1,12 +1,13 @@
 """A small BM25 index over the page's passages.
 
-Why our own and not a package: the page has about sixty passages, so the whole index
-is a few dictionaries and ranking a question costs microseconds. What matters here is
-not raw speed but control over the pieces BM25 packages keep inside: a query term is a
-*group* of alternative tokens (stem, synonym concept, compound parts) that must count
-once, the section heading counts as a weaker field of every passage, and deciding
-"no answer" needs the idf of each token. rank-bm25 has not been released since 2022
-and bm25s pulls in numpy/scipy for a job this small; neither would pay for itself.
+Why our own and not a package: the page has about fifty passages, so the whole index
+is a few dictionaries and ranking a question costs well under a millisecond. What
+matters here is not raw speed but control over the pieces BM25 packages keep inside: a
+query term is a *group* of alternative tokens (stem, synonym concept, exact word form)
+that must count once and weigh as its broadest meaning, the section heading is a second
+field of every passage, and deciding "no answer" needs the idf of each term.
+rank-bm25 has had no release since 2022, and bm25s brings numpy and scipy for a job
+this small; neither would pay for itself.
 """
 
 from __future__ import annotations
