@@ -57,13 +57,16 @@ def _migrate(args) -> int:
     return 0
 
 
-def _package(args) -> int:
+def _package(rest: list[str]) -> int:
     from manifest.package import main as package_main
 
-    return package_main(args.rest)
+    return package_main(rest)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["package"]:  # its own options belong to manifest.package
+        return _package(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="Larmlotsen, the Teams bot.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command")
@@ -74,14 +77,17 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL)")
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema and exit")
     migrate.add_argument("--database-url")
-    package = sub.add_parser("package", help="build the Teams app package zip")
-    package.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser("package", help="build the Teams app package zip (see `python -m bot package --help`)")
     args = parser.parse_args(argv)
-    if args.command == "migrate":
-        return _migrate(args)
-    if args.command == "package":
-        return _package(args)
-    return _serve(args)
+    from .config import ConfigurationError
+
+    try:
+        if args.command == "migrate":
+            return _migrate(args)
+        return _serve(args)
+    except ConfigurationError as error:
+        print(f"larmlotsen: configuration error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
