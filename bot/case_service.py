@@ -14,7 +14,7 @@ on fresh state (where a double-clicked step reports "already done").
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
@@ -114,21 +114,19 @@ class CaseService:
 
         async def attempt() -> CaseResult:
             async with self.sessions() as session, session.begin():
-                # Validate before taking a reference number, so refusals do not burn numbers.
-                self.engine.open_case(
-                    routine_key, reference="TL-0000-0000", actor=actor, at=at, facts=facts,
+                # Validate before taking a reference number, so that refusals do not burn numbers.
+                change = self.engine.open_case(
+                    routine_key, reference="", actor=actor, at=at, facts=facts,
                     team_id=team_id, conversation_id=conversation_id, customer_ref=customer_ref,
                 )
                 year = self.engine.calendar.local_date(at).year
                 reference = format_reference(year, await self._next_number(session, year))
-                change = self.engine.open_case(
-                    routine_key, reference=reference, actor=actor, at=at, facts=facts,
-                    team_id=team_id, conversation_id=conversation_id, customer_ref=customer_ref,
-                )
+                change = replace(change, case=replace(change.case, reference=reference))
                 row = _new_case_row(change.case)
                 session.add(row)
                 await session.flush()
-                await self._append_events(session, row, change)
+                session.add_all(_event_row(row.id, event) for event in change.events)
+                await session.flush()
                 await self._notify(session, change)
                 return _result(change)
 
@@ -212,7 +210,11 @@ class CaseService:
         for number in range(1, self.max_attempts + 1):
             try:
                 return await attempt()
-            except (IntegrityError, _VersionConflict):
+            except IntegrityError as error:
+                if not _is_concurrent_write(error):
+                    raise
+                log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
+            except _VersionConflict:
                 log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
         raise ConcurrentUpdateError(wording.CONCURRENT_UPDATE)
 
@@ -275,26 +277,40 @@ class CaseService:
         return (await session.execute(statement)).scalar_one()
 
     async def _append_events(self, session: AsyncSession, row: CaseRow, change: Change) -> None:
+        """Append the new events and move the projection on, if nobody else did meanwhile."""
         case = change.case
-        session.add_all(_event_row(row.id, event) for event in change.events)
         old_version = len(case.events) - len(change.events)
         values = {"version": len(case.events), "status": case.status.value, "updated_at": case.events[-1].at}
         if not case.is_open:
             values["ended_at"] = case.events[-1].at
-        if row.version != len(case.events):  # a new row already carries its version
-            result = await session.execute(
-                update(CaseRow)
-                .where(CaseRow.id == row.id, CaseRow.version == old_version)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:
-                raise _VersionConflict(case.reference)
+        result = await session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == row.id, CaseRow.version == old_version)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise _VersionConflict(case.reference)
+        session.add_all(_event_row(row.id, event) for event in change.events)
         await session.flush()
 
     async def _notify(self, session: AsyncSession, change: Change) -> None:
         for listener in self.listeners:
             await listener(session, change.case, change.events)
+
+
+# The constraints that only a concurrent writer of the same case (or reference) can hit.
+_CONCURRENCY_CONSTRAINTS = (
+    "uq_case_events_case_seq",
+    "case_events.case_id, case_events.seq",
+    "uq_cases_reference",
+    "cases.reference",
+)
+
+
+def _is_concurrent_write(error: IntegrityError) -> bool:
+    message = str(error.orig)
+    return any(name in message for name in _CONCURRENCY_CONSTRAINTS)
 
 
 def _result(change: Change) -> CaseResult:

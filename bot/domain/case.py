@@ -258,30 +258,33 @@ class Case:
         if last is None:
             raise NothingToUndoError(wording.NOTHING_TO_UNDO)
         reason = _required_text(reason, wording.FIELD_REASON, wording.REASON_REQUIRED)
-        return self._append(EventKind.STEP_UNDONE, actor, at, step_id=last.id, text=reason)
+        message = wording.step_undone(self.label(last.id), last.title)
+        return self._append(EventKind.STEP_UNDONE, actor, at, step_id=last.id, text=reason, message=message)
 
     def add_note(self, actor: Actor, text: str, at: datetime) -> Change:
         text = _required_text(text, wording.FIELD_NOTE, wording.NOTE_REQUIRED)
-        return self._append(EventKind.NOTE, actor, at, text=text)
+        return self._append(EventKind.NOTE, actor, at, text=text, message=wording.NOTE_ADDED)
 
     def record_reminder(self, step_id: str, actor: Actor, at: datetime, text: str | None = None) -> Change:
         self._require_open()
         step = self._applicable_step(step_id)
         if self.is_done(step_id):
             raise CaseNotOpenError(wording.reminder_for_done_step(self.label(step_id), step.title))
-        return self._append(EventKind.REMINDER_SENT, actor, at, step_id=step_id, text=guard_free_text(text, wording.FIELD_NOTE))
+        text = guard_free_text(text, wording.FIELD_NOTE)
+        return self._append(EventKind.REMINDER_SENT, actor, at, step_id=step_id, text=text, message=wording.REMINDER_RECORDED)
 
     def close(self, actor: Actor, at: datetime, text: str | None = None) -> Change:
         self._require_open()
         if not self.is_complete:
             pending = self.next_step or self.remaining_steps[0]
             raise CaseIncompleteError(wording.not_complete(self.label(pending.id), pending.title))
-        return self._append(EventKind.CLOSED, actor, at, text=guard_free_text(text, wording.FIELD_NOTE))
+        text = guard_free_text(text, wording.FIELD_NOTE)
+        return self._append(EventKind.CLOSED, actor, at, text=text, message=wording.case_closed(self.routine.done_message))
 
     def cancel(self, actor: Actor, reason: str, at: datetime) -> Change:
         self._require_open()
         reason = _required_text(reason, wording.FIELD_REASON, wording.REASON_REQUIRED)
-        return self._append(EventKind.CANCELLED, actor, at, text=reason)
+        return self._append(EventKind.CANCELLED, actor, at, text=reason, message=wording.CASE_CANCELLED)
 
     def decline(self, actor: Actor, at: datetime, reason: str | None = None) -> Change:
         """Decline the order; the caller shows `routine.decline.contact` (mail the alarm centre at once)."""

@@ -15,6 +15,7 @@ from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, ut
 from .errors import InvalidFactsError, UnknownRoutineError
 from .model import (
     BeforeClosing,
+    Contact,
     FactSpec,
     Immediately,
     Routine,
@@ -38,6 +39,19 @@ class StepDeadline:
     opened_at: datetime  # when the step became possible
     due_at: datetime
     last_reminder_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StepState:
+    """Everything a card needs to draw one step of a case."""
+
+    step: Step
+    label: str
+    done: CaseEvent | None  # the event that did it, if done
+    available: bool  # may be marked done now
+    blocked_by: Step | None  # the first prerequisite not done yet
+    due_at: datetime | None  # only for available steps with a deadline rule
+    contacts: tuple[Contact, ...]
 
 
 class CaseEngine:
@@ -138,6 +152,22 @@ class CaseEngine:
             case WithinConfiguredWorkingDays(setting=setting):
                 return self.calendar.end_of_working_day_after(opened, getattr(self.config, setting))
         raise TypeError(f"unknown deadline rule {rule!r}")
+
+    def step_states(self, case: Case) -> list[StepState]:
+        """The case's applicable steps in order, with what the UI shows for each."""
+        available = {step.id for step in case.available_steps}
+        return [
+            StepState(
+                step,
+                case.label(step.id),
+                case.done.get(step.id),
+                step.id in available,
+                case.blocking_step(step),
+                self.due_at(case, step) if step.id in available else None,
+                step.contacts_for(case.facts),
+            )
+            for step in case.steps
+        ]
 
     def deadlines(self, case: Case) -> list[StepDeadline]:
         """Deadlines of the steps that can be done now."""

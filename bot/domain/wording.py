@@ -43,6 +43,19 @@ def step_done(label: str, title: str) -> str:
     return f"Steg {label} ({title}) är klart."
 
 
+def step_undone(label: str, title: str) -> str:
+    return f"Steg {label} ({title}) är ångrat."
+
+
+NOTE_ADDED = "Anteckningen är sparad."
+REMINDER_RECORDED = "Påminnelsen är noterad."
+CASE_CANCELLED = "Ärendet är makulerat."
+
+
+def case_closed(done_message: str | None) -> str:
+    return " ".join(part for part in ("Ärendet är avslutat.", done_message) if part)
+
+
 def unknown_step(step_id: str, routine_title: str) -> str:
     return f"Steget ”{step_id}” finns inte i rutinen {routine_title}."
 

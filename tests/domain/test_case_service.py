@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.case_service import CaseService
 from bot.case_tables import CaseEventRow, CaseRow
@@ -179,3 +179,16 @@ async def test_status_column_follows_the_events(service, sessions):
     async with sessions() as session:
         row = await session.scalar(select(CaseRow).where(CaseRow.reference == ref))
         assert (row.status, row.version, row.ended_at is not None) == ("cancelled", 2, True)
+
+
+async def test_configuration_flows_into_the_domain(sessions):
+    from bot.case_service import domain_config_from_settings
+    from bot.config import load_settings
+    from bot.domain import CaseEngine, DomainConfig
+
+    assert domain_config_from_settings(load_settings({})) == DomainConfig()
+    settings = load_settings({"CASE_SYSTEM_NAME": "Nya systemet", "CLOSING_TIME": "17:00"})
+    service = CaseService(sessions, CaseEngine(domain_config_from_settings(settings)))
+    started = await service.start_case("new_order", actor=ANNA, team_id="t", now=MONDAY_9)
+    assert started.case.next_step.title == "Acceptera beställningen i Nya systemet"
+    assert service.engine.calendar.closing_at(MONDAY_9.date()) == at_local(2026, 11, 23, 17)

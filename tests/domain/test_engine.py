@@ -227,3 +227,31 @@ def test_participants_and_history(engine):
     assert case.participants == {ANNA.id, BERTIL.id}
     assert case.opened_by == ANNA and case.opened_at == NOW
     assert [e.seq for e in case.events] == [1, 2]
+
+
+def test_step_states_for_the_ui(engine):
+    case = complete(open_case(engine, "new_order", priority=True), "accept")
+    states = {state.step.id: state for state in engine.step_states(case)}
+    assert states["accept"].done.actor == ANNA and not states["accept"].available
+    assert states["inform_customer"].available and states["inform_customer"].label == "A"
+    assert states["notify_installation"].blocked_by.id == "inform_customer"
+    assert [c.link for c in states["notify_installation"].contacts] == [
+        "mailto:installationochservice@stockholm.se",
+        "tel:+46850840613",
+    ]
+
+
+def test_every_action_has_a_swedish_message(engine):
+    case = open_case(engine, "takeover")
+    done = case.complete_step("takeover_notice_received", ANNA, NOW)
+    assert done.message == "Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är klart."
+    undone = done.case.undo_last_step(ANNA, "Fel", NOW)
+    assert undone.message == "Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är ångrat."
+    assert undone.case.add_note(ANNA, "Hej", NOW).message == "Anteckningen är sparad."
+    finished = complete(undone.case, "takeover_notice_received", "send_change_form")
+    assert finished.close(ANNA, NOW).message == "Ärendet är avslutat."
+    new_order = complete(
+        open_case(engine, "new_order"),
+        "accept", "inform_customer", "secure_access", "notify_installation", "installation_feedback", "activate",
+    )
+    assert new_order.close(ANNA, NOW).message == "Ärendet är avslutat. Insatsen är igång."

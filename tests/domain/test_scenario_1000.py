@@ -39,11 +39,11 @@ async def _drive(service: CaseService, number: int, plan: str, seen: dict) -> No
         seen[ref] = CaseStatus.DECLINED
         return
     case = started.case
-    steps_to_do = len(case.steps) if plan == "finish" else r.randrange(len(case.steps))
+    steps_to_do = len(case.steps) if plan == "finish" else r.randrange(len(case.steps) // 2 + 1)
     for _ in range(steps_to_do):
         step = case.next_step
         result = await service.complete_step(ref, step.id, BERTIL, now=MONDAY)
-        if r.random() < 0.1:  # a double click now and then
+        if r.random() < 0.05:  # a double click now and then
             assert (await service.complete_step(ref, step.id, ANNA, now=MONDAY)).already_done
         case = result.case
     if plan == "finish":
@@ -54,7 +54,7 @@ async def _drive(service: CaseService, number: int, plan: str, seen: dict) -> No
 
 
 async def test_thousand_cases(service):
-    plans = ["finish", "finish", "open", "open", "cancel", "decline"]
+    plans = ["finish", "open", "open", "cancel", "decline"]
     seen: dict[str, CaseStatus] = {}
     limit = asyncio.Semaphore(CONCURRENCY)
 
