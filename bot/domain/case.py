@@ -18,6 +18,7 @@ from .errors import (
     CaseIncompleteError,
     CaseNotOpenError,
     DeclineNotAllowedError,
+    DomainError,
     InvalidTextError,
     KeysBeforeAlarmError,
     NothingToUndoError,
@@ -269,7 +270,7 @@ class Case:
         self._require_open()
         step = self._applicable_step(step_id)
         if self.is_done(step_id):
-            raise CaseNotOpenError(wording.reminder_for_done_step(self.label(step_id), step.title))
+            raise DomainError(wording.reminder_for_done_step(self.label(step_id), step.title))
         text = guard_free_text(text, wording.FIELD_NOTE)
         return self._append(EventKind.REMINDER_SENT, actor, at, step_id=step_id, text=text, message=wording.REMINDER_RECORDED)
 

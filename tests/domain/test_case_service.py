@@ -192,3 +192,11 @@ async def test_configuration_flows_into_the_domain(sessions):
     started = await service.start_case("new_order", actor=ANNA, team_id="t", now=MONDAY_9)
     assert started.case.next_step.title == "Acceptera beställningen i Nya systemet"
     assert service.engine.calendar.closing_at(MONDAY_9.date()) == at_local(2026, 11, 23, 17)
+
+
+async def test_reference_year_follows_stockholm_time(service):
+    from datetime import datetime, timezone
+
+    # 23:30 UTC on New Year's Eve is already 2027 in Stockholm.
+    result = await service.start_case("takeover", actor=ANNA, now=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+    assert result.reference == "TL-2027-0001"
