@@ -12,7 +12,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
@@ -81,6 +81,7 @@ def create_app(settings: Settings) -> web.Application:
     app[APP_KEY] = runtime
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/export/{token}", export_download)
     app.on_startup.append(_start)
     app.on_cleanup.append(_stop)
     return app
@@ -108,7 +109,10 @@ async def _get_ready(runtime: Runtime) -> None:
 
 
 async def _maintenance(runtime: Runtime) -> None:
-    """Hourly housekeeping: forget old activity ids and the state of long-idle conversations."""
+    """Hourly housekeeping: forget old activity ids and the state of long-idle conversations, and
+    purge cases past their retention."""
+    from .retention import purge_ended_cases
+
     while True:
         try:
             purged_ids = await runtime.redelivery.purge_expired()
@@ -116,6 +120,7 @@ async def _maintenance(runtime: Runtime) -> None:
             if purged_ids or purged_states:
                 log.info("housekeeping: %d activity ids and %d idle conversation states purged",
                          purged_ids, purged_states)
+            await purge_ended_cases(runtime.sessions, runtime.settings.retention_months, datetime.now(timezone.utc))
         except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
             log.exception("housekeeping failed; will try again")
         await asyncio.sleep(_MAINTENANCE_EVERY_S)
@@ -219,6 +224,22 @@ async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
         log.warning("unauthorised request to /api/messages (activity id=%s): %s", activity.id,
                     error.__class__.__name__)
         return None
+
+
+async def export_download(request: web.Request) -> web.Response:
+    """The CSV behind an export card's link: only with a valid, unexpired signed token."""
+    from .reports import export_events_csv
+
+    runtime: Runtime = request.app[APP_KEY]
+    grant = runtime.extras["export_links"].verify(request.match_info["token"], datetime.now(timezone.utc))
+    if grant is None:
+        return web.json_response({"error": "the link is invalid or has expired"}, status=403)
+    services = runtime.extras["services"]
+    csv_text = await export_events_csv(runtime.sessions, services.cases.engine, grant.start, grant.end)
+    log.info("audit export %s..%s downloaded (granted to %s)", grant.start, grant.end, grant.admin_id)
+    filename = f"larmlotsen-{grant.start}-{grant.end}.csv"
+    return web.Response(body=("\ufeff" + csv_text).encode("utf-8"), content_type="text/csv", charset="utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -36,11 +36,12 @@ _ROUTINE_ALIASES = {
 }
 _REFERENCE = re.compile(r"\btl-?\s?(\d{4})-?\s?(\d{1,6})\b", re.IGNORECASE)
 _TYPO_CUTOFF = 0.82
+_LONGEST_NAME = 40
 
 
 @dataclass(frozen=True)
 class Command:
-    kind: str  # help | cancel | start | my_cases | show_case | done | undo | close | decline | notices_here | notices_off | notices_status | question
+    kind: str  # help | cancel | start | my_cases | show_case | done | undo | close | decline | export | stats | purge | notices_here | notices_off | notices_status | question
     routine: str | None = None
     reference: str | None = None
     rest: str = ""  # the reason after 'ångra', the step after 'klar', the question text
@@ -49,6 +50,8 @@ class Command:
 def routine_key_for(text: str) -> str | None:
     """The routine a whole message names, tolerating case, diacritics and small typos."""
     folded = fold(text)
+    if len(folded) > _LONGEST_NAME:
+        return None  # a sentence, not a routine's name (and no fuzzy matching of huge texts)
     if folded in _ROUTINE_ALIASES:
         return _ROUTINE_ALIASES[folded]
     close = difflib.get_close_matches(folded, _ROUTINE_ALIASES.keys(), n=1, cutoff=_TYPO_CUTOFF)
@@ -87,6 +90,12 @@ def parse_command(text: str) -> Command:
         skipped = 2 if folded.startswith("tacka nej") else 1
         reason = " ".join(text.strip().split()[skipped:])
         return Command("decline", reference=reference, rest=_without_reference(reason))
+    if first in ("export", "exportera"):
+        return Command("export", rest=tail)
+    if folded in ("statistik", "stats"):
+        return Command("stats")
+    if folded in ("gallra", "gallring"):
+        return Command("purge")
     if folded in ("notiser har", "notiser hit"):
         return Command("notices_here")
     if folded in ("notiser av", "stang av notiser"):

@@ -70,12 +70,28 @@ class Settings:
     install_feedback_working_days: int = 5
     # ASSUMPTION: the daily digest goes out at this local time on working days.
     digest_time: str = "08:30"
+    # ASSUMPTION: a step is "near" its deadline this many minutes before it (reminder lead time).
+    reminder_lead_minutes: int = 60
+    # How often the reminder and digest scan runs.
+    reminder_scan_seconds: int = 60
+    # A notice that could not be delivered for this long is marked failed (and shown by `notiser`).
+    notice_give_up_hours: int = 24
+    # One delivery attempt to the Bot Connector counts as timed out after this many seconds.
+    notice_send_timeout_seconds: int = 30
+    # A worker's claim on a notice expires after this many seconds (a crashed worker's notices resume).
+    notice_lease_seconds: int = 300
     # Retention (months) of closed cases before the purge.
     retention_months: int = 24
     # Idle conversation state expires after this many days.
     state_ttl_days: int = 90
     # Name of the city's case system: the city is procuring a replacement.
     case_system_name: str = "Paraplysystemet"
+    # Where this bot is reached from outside (for the export download link).
+    public_base_url: str = ""
+    # Signs export download links; shared by every instance. Empty: derived from the app password,
+    # or a random secret per process on a development server.
+    export_secret: str = ""
+    export_link_minutes: int = 15
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -143,9 +159,17 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         immediate_within_hours=_int(env, "IMMEDIATE_WITHIN_HOURS", 4),
         install_feedback_working_days=_int(env, "INSTALL_FEEDBACK_WORKING_DAYS", 5),
         digest_time=env.get("DIGEST_TIME") or "08:30",
+        reminder_lead_minutes=_int(env, "REMINDER_LEAD_MINUTES", 60),
+        reminder_scan_seconds=_int(env, "REMINDER_SCAN_SECONDS", 60),
+        notice_give_up_hours=_int(env, "NOTICE_GIVE_UP_HOURS", 24),
+        notice_send_timeout_seconds=_int(env, "NOTICE_SEND_TIMEOUT_SECONDS", 30),
+        notice_lease_seconds=_int(env, "NOTICE_LEASE_SECONDS", 300),
         retention_months=_int(env, "RETENTION_MONTHS", 24),
         state_ttl_days=_int(env, "STATE_TTL_DAYS", 90),
         case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",
+        public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
+        export_secret=env.get("EXPORT_SECRET") or "",
+        export_link_minutes=_int(env, "EXPORT_LINK_MINUTES", 15),
         log_level=env.get("LOG_LEVEL") or "INFO",
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -43,7 +43,9 @@ class LarmlotsenBot(TeamsActivityHandler):
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         if turn_context.activity.name == "adaptiveCard/action" and self._card_action_handler:
             return await self._card_action_handler(turn_context)
-        return await super().on_invoke_activity(turn_context)
+        # The app declares no message extensions, tabs or sign-in: any other invoke is a bad request.
+        log.info("unsupported invoke %r (activity id=%s)", turn_context.activity.name, turn_context.activity.id)
+        return InvokeResponse(status=400, body={"error": "unsupported invoke"})
 
     async def on_teams_members_added(
         self,

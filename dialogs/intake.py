@@ -15,6 +15,7 @@ from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, Waterf
 from bot.commands import ROUTINE_COMMANDS
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds, parse_date
+from bot.notifications.subscriptions import home_team_for
 from bot.text import fold, message_text, submitted_value
 from cards.intake import customer_ref_card, question_card
 
@@ -53,10 +54,14 @@ class IntakeDialog(InterruptibleDialog):
     async def start_case_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         activity = step.context.activity
         place = place_of(activity)
+        team_id = place.team_id
+        if team_id is None and not place.is_shared:
+            # A case started in personal chat belongs to the user's home team (bot/notifications/subscriptions.py).
+            team_id = await home_team_for(self._services.cases.sessions, actor_of(activity).id)
         try:
             result = await self._services.cases.start_case(
                 self.routine.key, actor=actor_of(activity), facts=step.values["facts"],
-                team_id=place.team_id, conversation_id=place.conversation_id, customer_ref=step.result,
+                team_id=team_id, conversation_id=place.conversation_id, customer_ref=step.result,
             )
         except DomainError as refusal:
             await step.context.send_activity(refusal.message)
@@ -117,7 +122,7 @@ class IntakeDialog(InterruptibleDialog):
     def _date_problem(self, spec: FactSpec, day: date, today: date) -> str | None:
         engine = self._services.cases.engine
         try:
-            engine._check_date(spec, day, today)  # public alias pending
+            engine.check_date(spec, day, today)
         except DomainError as refusal:
             return refusal.message
         return None

@@ -24,11 +24,12 @@ log = logging.getLogger(__name__)
 
 
 class Router:
-    def __init__(self, services: Services, replies: Replies, actions: CaseActions, notices=None) -> None:
+    def __init__(self, services: Services, replies: Replies, actions: CaseActions, notices=None, admin=None) -> None:
         self._services = services
         self._replies = replies
         self._actions = actions
         self._notices = notices  # bot.notifications commands (notiser här/av), when wired
+        self._admin = admin  # dialogs.admin.AdminCommands: statistik, export, gallra
         self._dialogs = DialogSet(services.conversation_state.create_property("DialogState"))
         for routine in services.cases.engine.routines.values():
             self._dialogs.add(IntakeDialog(routine, services, replies, actions))
@@ -62,6 +63,9 @@ class Router:
             "decline": lambda: self._typed_decline(context, command),
             "question": lambda: self._replies.send_answer(context, command.rest),
         }
+        if command.kind in ("export", "stats", "purge") and self._admin is not None:
+            await self._admin.handle(context, command)
+            return
         if command.kind.startswith("notices"):
             if self._notices is not None:
                 await self._notices.handle_command(context, command.kind)

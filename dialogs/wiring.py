@@ -13,7 +13,11 @@ from bot.config import Settings
 from bot.domain import CaseEngine
 from bot.handler import LarmlotsenBot
 from bot.knowledge import KnowledgeBase
+from bot.notifications.setup import install_notifications
 
+from bot.export_links import ExportLinks
+
+from .admin import AdminCommands
 from .card_actions import CardActionHandler
 from .case_actions import CaseActions
 from .replies import Replies
@@ -31,6 +35,11 @@ def build_conversation(
                         conversation_state=conversation_state)
     replies = Replies(engine.routines, services.knowledge)
     actions = CaseActions(services)
-    router = Router(services, replies, actions)
+    links = ExportLinks(settings.export_secret or settings.app_password, settings.export_link_minutes)
+    # Channel notices: the outbox listener on `cases`, the worker and reminder scan on the app's hooks.
+    notices = install_notifications(settings=settings, sessions=sessions, cases=cases, adapter=adapter, extras=extras)
+    router = Router(services, replies, actions, notices=notices.commands, admin=AdminCommands(services, links))
     extras["services"] = services
-    return LarmlotsenBot(conversation_state, router.on_message, CardActionHandler(actions, services))
+    extras["export_links"] = links
+    return LarmlotsenBot(conversation_state, notices.commands.track_home_team(router.on_message),
+                         CardActionHandler(actions, services), on_bot_added=notices.commands.on_bot_added)

@@ -29,3 +29,7 @@ CUSTOMER_REF_PERSONAL_NUMBER = ("Det där ser ut som ett personnummer eller samo
                                 "eller hoppa över.")
 CUSTOMER_REF_TOO_LONG = "Referensen får vara högst 64 tecken. Skriv en kortare, eller hoppa över."
 REFUSED_PREFIX = "Det gick inte: "
+ADMIN_ONLY = "Det kommandot är bara för administratörer. Be er administratör om hjälp."
+EXPORT_USAGE = ("Skriv **export** följt av en period, till exempel *export 2026-01-01 2026-03-31* "
+                "(högst ett år), eller bara **export** för de senaste 30 dagarna.")
+PURGED = "Gallringen är klar: {count} avslutade ärenden äldre än {months} månader togs bort."

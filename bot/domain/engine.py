@@ -116,10 +116,11 @@ class CaseEngine:
             if spec.is_required(facts) and facts[spec.name] is None:
                 raise InvalidFactsError(wording.fact_missing(spec.question))
             if spec.kind == "date" and facts[spec.name] is not None:
-                self._check_date(spec, facts[spec.name], today)
+                self.check_date(spec, facts[spec.name], today)
         return facts
 
-    def _check_date(self, spec: FactSpec, day: date, today: date) -> None:
+    def check_date(self, spec: FactSpec, day: date, today: date) -> None:
+        """Refuse a date in the past, or a non-working day where the fact asks for one."""
         if day < today:
             raise InvalidFactsError(wording.date_in_past(day))
         if spec.working_day_only and not self.calendar.is_working_day(day):

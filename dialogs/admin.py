@@ -1,0 +1,92 @@
+"""Commands for statistics (anyone, within their team) and for export and retention (admins only,
+by aadObjectId from ADMIN_IDS)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from botbuilder.core import TurnContext
+
+from bot.commands import Command
+from bot.export_links import ExportLinks
+from bot.reports import export_events_csv, team_statistics
+from bot.retention import purge_ended_cases
+from cards import wording as cw
+from cards.admin import export_card, statistics_card
+
+from . import wording as w
+from .interruptible import card_message
+from .services import Services, actor_of, place_of
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_EXPORT_DAYS = 366
+
+
+class AdminCommands:
+    def __init__(self, services: Services, links: ExportLinks) -> None:
+        self._services = services
+        self._links = links
+
+    def is_admin(self, context: TurnContext) -> bool:
+        return actor_of(context.activity).id in self._services.settings.admin_ids
+
+    async def handle(self, context: TurnContext, command: Command) -> None:
+        if command.kind == "stats":
+            await self._statistics(context)
+        elif not self.is_admin(context):
+            await context.send_activity(w.ADMIN_ONLY)
+        elif command.kind == "export":
+            await self._export(context, command.rest)
+        elif command.kind == "purge":
+            await self._purge(context)
+
+    async def _statistics(self, context: TurnContext) -> None:
+        place = place_of(context.activity)
+        stats = await team_statistics(
+            self._services.cases, team_id=place.team_id if place.is_shared else None,
+            conversation_id=place.conversation_id if place.is_shared else None,
+            user_id=actor_of(context.activity).id, now=self._services.clock())
+        title = cw.STATS_TITLE_TEAM if place.is_shared else cw.STATS_TITLE_MINE
+        card = statistics_card(title, stats.open_cases, stats.overdue_cases, stats.overdue_steps,
+                               stats.closed_last_30_days, stats.median_lead_time_days, stats.mean_lead_time_days,
+                               len(stats.lead_times_days))
+        await context.send_activity(card_message(card))
+
+    async def _export(self, context: TurnContext, rest: str) -> None:
+        period = self._period(rest)
+        if period is None:
+            await context.send_activity(w.EXPORT_USAGE)
+            return
+        start, end = period
+        now = self._services.clock()
+        csv_text = await export_events_csv(self._services.cases.sessions, self._services.cases.engine, start, end)
+        token = self._links.token(start, end, actor_of(context.activity).id, now)
+        url = f"{self._base_url()}/export/{token}"
+        events = max(csv_text.count("\r\n") - 1, 0)
+        minutes = self._services.settings.export_link_minutes
+        await context.send_activity(card_message(export_card(start.isoformat(), end.isoformat(), events, url, minutes)))
+
+    def _period(self, rest: str) -> tuple[date, date] | None:
+        dates = _DATE.findall(rest)
+        today = self._services.clock().date()
+        try:
+            if not dates:
+                return today - timedelta(days=30), today
+            start = date.fromisoformat(dates[0])
+            end = date.fromisoformat(dates[1]) if len(dates) > 1 else today
+        except ValueError:
+            return None
+        if end < start or (end - start).days > MAX_EXPORT_DAYS:
+            return None
+        return start, end
+
+    def _base_url(self) -> str:
+        settings = self._services.settings
+        return settings.public_base_url or f"http://{settings.bind_host}:{settings.port}"
+
+    async def _purge(self, context: TurnContext) -> None:
+        settings = self._services.settings
+        purged = await purge_ended_cases(self._services.cases.sessions, settings.retention_months,
+                                         self._services.clock())
+        await context.send_activity(w.PURGED.format(count=len(purged), months=settings.retention_months))
