@@ -220,3 +220,16 @@ async def test_an_out_of_scope_question_is_not_answered(bot, connector):
     chat = teams.personal()
     await say(bot, chat, "vad blir det för väder i helgen?")
     assert connector.texts()[-2].startswith("Det vet jag tyvärr inget säkert svar på")
+
+
+async def test_in_a_channel_the_clicked_card_is_updated_in_place_for_everyone(bot, connector):
+    room = teams.channel()
+    reference = await start_move_case(bot, connector, room)
+    card_message_id = "sent-card-1"
+    reply = await bot.post(teams.card_execute(room, bot.service_url, "completeStep",
+                                              {"caseId": reference, "stepId": "move_notice_received"},
+                                              reply_to=card_message_id))
+    assert reply.body["type"] == "application/vnd.microsoft.card.adaptive"
+    updates = [s for s in connector.sent if s.method == "PUT"]
+    assert updates and updates[-1].reply_to == card_message_id
+    assert reference in str(updates[-1].cards[0]) and "Klart – Anna Andersson" in str(updates[-1].cards[0])
