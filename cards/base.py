@@ -6,7 +6,7 @@ them; the dialogs wrap them in Bot Framework attachments.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -68,8 +68,9 @@ def execute(title: str, verb: str, data: dict, **extra) -> dict:
 def local_time(moment: datetime) -> str:
     """'26 nov 2026 kl. 14:05' in Stockholm time."""
     local = moment.astimezone(STOCKHOLM)
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+    return f"{day_text(local.date())} kl. {local:%H:%M}"
 
 
-def yes_no(value) -> str:
-    return "Ja" if value else "Nej"
+def day_text(day: date) -> str:
+    """'7 dec 2026'."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

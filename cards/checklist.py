@@ -12,6 +12,7 @@ from . import wording as w
 from .base import (
     adaptive_card,
     container,
+    day_text,
     execute,
     fact_set,
     heading,
@@ -59,7 +60,7 @@ def _fact_value(spec, value) -> str:
     if spec.kind == "choice":
         return next((choice.label for choice in spec.choices if choice.value == value), str(value))
     if spec.kind == "date":
-        return f"{value.day} {('jan','feb','mar','apr','maj','jun','jul','aug','sep','okt','nov','dec')[value.month - 1]} {value.year}"
+        return day_text(value)
     return str(value)
 
 
