@@ -94,3 +94,18 @@ async def test_exception_inside_a_turn_apologises_in_swedish_and_saves_nothing(b
     assert reply.status == 200
     assert connector.texts() == ["Förlåt, något gick fel hos mig och ingenting sparades. Försök gärna igen om en stund."]
     assert await bot.runtime.storage.read([f"msteams/conversations/{chat.id}"]) == {}
+
+
+async def test_concurrent_answers_in_one_dialog_are_serialised_not_lost(bot, connector):
+    chat = teams.personal()
+    await bot.post(teams.message(chat, bot.service_url, "ny beställning"))
+    # Three identical answers, so the result does not depend on which one arrives first.
+    answers = [teams.message(chat, bot.service_url, "ja") for _ in range(3)]
+    replies = await asyncio.gather(*(bot.post(a) for a in answers))
+    assert [r.status for r in replies] == [200, 200, 200]
+    assert not any(text.startswith("Förlåt") for text in connector.texts()), "no turn failed on a state conflict"
+    started = [s for s in connector.sent if "är startat" in s.text]
+    assert len(started) == 1, "the three answers were applied one after another"
+    cases = await bot.runtime.extras["services"].cases.open_cases_for_user(teams.ANNA.aad_object_id)
+    assert len(cases) == 1
+    assert (cases[0].facts["priority"], cases[0].facts["declines_keys_and_keyless"], cases[0].customer_ref) == (True, True, "ja")
