@@ -63,10 +63,18 @@ def _package(rest: list[str]) -> int:
     return package_main(rest)
 
 
+def _playground(rest: list[str]) -> int:
+    from .playground import main as playground_main
+
+    return playground_main(rest)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["package"]:  # its own options belong to manifest.package
         return _package(argv[1:])
+    if argv[:1] == ["playground"]:  # its own options belong to bot.playground
+        return _playground(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="Larmlotsen, the Teams bot.")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command")
@@ -78,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema and exit")
     migrate.add_argument("--database-url")
     sub.add_parser("package", help="build the Teams app package zip (see `python -m bot package --help`)")
+    sub.add_parser("playground", help="try the bot in the Microsoft 365 Agents Playground (see docs/try-locally.md)")
     args = parser.parse_args(argv)
     from .config import ConfigurationError
 
