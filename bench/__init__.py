@@ -1,0 +1,1 @@
+"""Benchmarks; run them as scripts from the repository root (`python bench/run.py`)."""

@@ -1,0 +1,334 @@
+"""End-to-end benchmark of Larmlotsen against botbuilder's stock echo bot, in one run.
+
+    python bench/run.py            # full run (about 4 minutes)
+    python bench/run.py --quick    # short run (about 1.5 minutes), for a smoke check
+
+Each bot is a separate `python` process pinned to core 0; this process (load generator plus a
+local fake Bot Connector) runs on the other cores. Load is Teams-shaped HTTP to /api/messages:
+N concurrent conversations, each walking `ny beställning` to its closed case over and over
+(see walks.py); the echo bot gets N conversations of messages. For every scenario: turns/s,
+p50/p95/p99 turn latency, CPU ms per turn (the bot process's CPU time delta / turns) and peak
+RSS, read from /proc. Also cold start, idle RSS, and one run with a connector that answers
+after 100 ms. Prints a markdown table and writes bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import aiohttp  # noqa: E402
+import asyncpg  # noqa: E402
+
+from bench import procstat, processes, report  # noqa: E402
+from bench.fake_connector import BenchConnector  # noqa: E402
+from bench.walks import BotClient, Recorder, WalkFailed, bench_chat, bench_user, walk_echo, walk_routine  # noqa: E402
+
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+DEFAULT_PG_ADMIN_URL = os.environ.get("LARMLOTSEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+DELAYED_CONNECTOR_S = 0.100
+
+
+@dataclass
+class ScenarioResult:
+    bot: str  # larmlotsen | echo
+    store: str  # sqlite | postgresql | memory
+    conversations: int
+    connector_delay_ms: int
+    window_s: float
+    turns: int
+    walks: int
+    turns_per_s: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    cpu_ms_per_turn: float
+    peak_rss_mib: float
+    errors: int
+    error_samples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StartupResult:
+    bot: str
+    store: str
+    first_start_s: float | None  # ours: empty database, schema created by migrations
+    cold_start_s: float  # median of the restarts (ours: schema already at head)
+    cold_starts_s: list[float]
+    idle_rss_mib: float
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, int(round(share * len(sorted_values) + 0.5)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+# --- load -------------------------------------------------------------------------------------
+
+
+async def _conversation(number: int, client: BotClient, connector: BenchConnector, walk, stop: asyncio.Event):
+    user = bench_user(number)
+    chat = bench_chat(user)
+    while not stop.is_set():
+        try:
+            if await walk(client, connector, chat, user, stop):
+                client.recorder.walk_done()
+        except (WalkFailed, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            client.recorder.error(f"{error.__class__.__name__}: {error}")
+            connector.forget(chat.id)
+            chat = bench_chat(user)  # a walk left half-way would confuse the next one
+            await asyncio.sleep(0.05)
+
+
+async def measure(bot: processes.BotProcess, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
+                  conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
+    walk = walk_echo if bot.name == "echo" else walk_routine
+    recorder = Recorder()
+    client = BotClient(http, bot.base_url + "/api/messages", recorder)
+    stop = asyncio.Event()
+    procstat.reset_peak_rss(bot.pid)
+    tasks = [asyncio.create_task(_conversation(n, client, connector, walk, stop)) for n in range(conversations)]
+    await asyncio.sleep(warmup_s)
+    profiler = _start_profiler(bot, store, conversations, connector, window_s, profile_dir)
+    cpu_before, started = procstat.cpu_seconds(bot.pid), time.perf_counter()
+    recorder.measuring = True
+    await asyncio.sleep(window_s)
+    recorder.measuring = False
+    cpu_after, elapsed = procstat.cpu_seconds(bot.pid), time.perf_counter() - started
+    stop.set()
+    await asyncio.wait(tasks, timeout=30)
+    if profiler is not None:
+        profiler.wait(timeout=60)
+    latencies = sorted(recorder.latencies_ms)
+    turns = len(latencies)
+    return ScenarioResult(
+        bot=bot.name, store=store, conversations=conversations,
+        connector_delay_ms=int(connector.delay_s * 1000), window_s=round(elapsed, 2), turns=turns,
+        walks=recorder.walks_done, turns_per_s=round(turns / elapsed, 1),
+        p50_ms=round(percentile(latencies, 0.50), 1), p95_ms=round(percentile(latencies, 0.95), 1),
+        p99_ms=round(percentile(latencies, 0.99), 1),
+        cpu_ms_per_turn=round((cpu_after - cpu_before) * 1000 / turns, 2) if turns else float("nan"),
+        peak_rss_mib=round(procstat.peak_rss_mib(bot.pid), 1), errors=recorder.errors,
+        error_samples=recorder.error_samples,
+    )
+
+
+def _start_profiler(bot, store, conversations, connector, window_s, profile_dir):
+    """py-spy (collapsed stacks) over the measuring window; it samples from another core."""
+    if profile_dir is None or connector.delay_s:
+        return None
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    out = profile_dir / f"{bot.name}-{store}-{conversations}.txt"
+    return subprocess.Popen(
+        ["py-spy", "record", "--pid", str(bot.pid), "--duration", str(int(window_s)), "--rate", "250",
+         "--nonblocking", "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+# --- processes and databases ------------------------------------------------------------------
+
+
+async def start_measured(factory, restarts: int) -> tuple[processes.BotProcess, list[float]]:
+    """Start the bot `1 + restarts` times; return the last one, still running, and every cold start."""
+    times = []
+    for attempt in range(1 + restarts):
+        bot = await factory().start()
+        times.append(bot.cold_start_s)
+        if attempt < restarts:
+            bot.stop()
+            await asyncio.sleep(0.3)
+    return bot, times
+
+
+async def idle_rss(bot: processes.BotProcess, settle_s: float = 1.5) -> float:
+    await asyncio.sleep(settle_s)
+    return round(procstat.rss_mib(bot.pid), 1)
+
+
+async def create_pg_database(admin_url: str) -> str | None:
+    name = f"larmlotsen_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        conn = await asyncpg.connect(admin_url, timeout=3)
+    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
+        print(f"PostgreSQL is not reachable at {admin_url} ({error}): its scenarios are SKIPPED", file=sys.stderr)
+        return None
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_pg_database(admin_url: str, url: str) -> None:
+    conn = await asyncpg.connect(admin_url, timeout=10)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    warmup_s: float
+    window_s: float
+    restarts: int
+    conversation_counts: list[int]
+    delayed_conversations: int
+    stores: list[str]
+    bot_cpus: set[int] | None
+    pg_admin_url: str
+    profile_dir: Path | None
+    log_dir: Path
+
+
+async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, results: dict) -> None:
+    bot, starts = await start_measured(factory, plan.restarts)
+    try:
+        first = None if name == "echo" else round(starts[0], 3)
+        restarts = starts if name == "echo" else starts[1:]
+        results["startup"].append(StartupResult(
+            bot=name, store=store, first_start_s=first, cold_start_s=round(statistics.median(restarts), 3),
+            cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot)))
+        for conversations in plan.conversation_counts:
+            await _one_scenario(bot, store, http, connector, conversations, plan, results)
+        if store in ("sqlite", "memory"):
+            connector.delay_s = DELAYED_CONNECTOR_S
+            try:
+                await _one_scenario(bot, store, http, connector, plan.delayed_conversations, plan, results)
+            finally:
+                connector.delay_s = 0.0
+    finally:
+        bot.stop()
+
+
+async def _one_scenario(bot, store, http, connector, conversations, plan: Plan, results: dict) -> None:
+    result = await measure(bot, store, http, connector, conversations, plan.warmup_s, plan.window_s,
+                           plan.profile_dir)
+    results["scenarios"].append(result)
+    print(report.scenario_line(result), flush=True)
+    await asyncio.sleep(0.5)
+
+
+async def run(plan: Plan) -> dict:
+    results: dict = {"scenarios": [], "startup": []}
+    connector = await BenchConnector().start()
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60))
+    workdir = Path(tempfile.mkdtemp(prefix="larmlotsen-bench-"))
+    try:
+        await run_bot("echo", "memory", lambda: processes.echo_bot(plan.log_dir / "echo.log", plan.bot_cpus),
+                      plan, http, connector, results)
+        if "sqlite" in plan.stores:
+            url = f"sqlite:///{workdir}/larmlotsen.db"
+            await run_bot("larmlotsen", "sqlite",
+                          lambda: processes.larmlotsen(url, plan.log_dir / "larmlotsen-sqlite.log", plan.bot_cpus),
+                          plan, http, connector, results)
+        if "postgresql" in plan.stores:
+            await _run_postgresql(plan, http, connector, results)
+    finally:
+        await http.close()
+        await connector.close()
+    return results
+
+
+async def _run_postgresql(plan: Plan, http, connector, results: dict) -> None:
+    url = await create_pg_database(plan.pg_admin_url)
+    if url is None:
+        results["skipped"] = f"postgresql: not reachable at {plan.pg_admin_url}"
+        return
+    try:
+        await run_bot("larmlotsen", "postgresql",
+                      lambda: processes.larmlotsen(url, plan.log_dir / "larmlotsen-postgresql.log", plan.bot_cpus),
+                      plan, http, connector, results)
+    finally:
+        await drop_pg_database(plan.pg_admin_url, url)
+
+
+def machine_info() -> dict:
+    from importlib.metadata import version
+
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
+            "botbuilder_core": version("botbuilder-core"), "load_average_at_start": os.getloadavg()}
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="short run: 1 s warm-up, 4 s windows, one restart")
+    parser.add_argument("--window", type=float, help="seconds measured per scenario (default 15, quick 4)")
+    parser.add_argument("--warmup", type=float, help="seconds of load before measuring (default 3, quick 1)")
+    parser.add_argument("--conversations", default="1,10,50", help="concurrent conversations per scenario")
+    parser.add_argument("--stores", default="sqlite,postgresql", help="stores to measure Larmlotsen on")
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL,
+                        help="PostgreSQL URL allowed to CREATE/DROP DATABASE (env LARMLOTSEN_TEST_PG)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin the bot to core 0")
+    parser.add_argument("--profile", action="store_true", help="py-spy the bot in each scenario (bench/results/profiles)")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
+    return parser.parse_args(argv)
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    counts = [int(n) for n in args.conversations.split(",") if n.strip()]
+    pin = not args.no_pin and (os.cpu_count() or 1) > 1
+    if pin:
+        procstat.pin(0, set(range(os.cpu_count())) - {processes.BOT_CPU})
+    return Plan(
+        warmup_s=args.warmup if args.warmup is not None else (1.0 if args.quick else 3.0),
+        window_s=args.window if args.window is not None else (4.0 if args.quick else 15.0),
+        restarts=1 if args.quick else 3,
+        conversation_counts=counts, delayed_conversations=max(counts),
+        stores=[s.strip() for s in args.stores.split(",") if s.strip()],
+        bot_cpus={processes.BOT_CPU} if pin else None, pg_admin_url=args.pg_admin_url,
+        profile_dir=RESULTS_DIR / "profiles" if args.profile else None, log_dir=RESULTS_DIR / "logs",
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    plan = plan_from(args)
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results = asyncio.run(run(plan))
+    document = {
+        "started_at": started_at, "quick": args.quick, "machine": machine_info(),
+        "plan": {"warmup_s": plan.warmup_s, "window_s": plan.window_s, "restarts": plan.restarts,
+                 "bot_pinned_to_cpu": sorted(plan.bot_cpus) if plan.bot_cpus else None,
+                 "walk": "ny beställning: 2 question cards and the customer-reference card answered by card submits, then one Action.Execute invoke per step, then close: 12 turns"},
+        "scenarios": [asdict(r) for r in results["scenarios"]],
+        "startup": [asdict(s) for s in results["startup"]],
+        "skipped": results.get("skipped"),
+    }
+    document["ratios"] = report.ratios(results["scenarios"])
+    document["targets"] = report.targets(results["scenarios"], results["startup"])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    print()
+    print(report.markdown(document))
+    print(f"\nwritten: {args.output.relative_to(REPO_ROOT) if args.output.is_relative_to(REPO_ROOT) else args.output}")
+    errors = sum(r.errors for r in results["scenarios"])
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
