@@ -2,3 +2,4 @@
 
 from . import models  # noqa: F401
 from . import case_tables  # noqa: F401
+from . import notification_tables  # noqa: F401

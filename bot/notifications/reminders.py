@@ -1,0 +1,145 @@
+"""Reminders and the daily digest, computed from the case data by a periodic scan, never from
+in-memory timers: a restart (or a second process) simply scans again.
+
+For every open case of a team with a notice channel, and each step that can be done now and has
+a deadline (CaseEngine.deadlines: one hour before closing, five working days before a large
+change, "omgående", installation feedback after N working days):
+  * near    — from `lead` before the deadline until the deadline, once per opening of the step;
+  * overdue — from the deadline on, once per opening of the step.
+A reminder is a `reminder_sent` event on the case (CaseService.record_reminder); its notice is
+queued by the listener in the same transaction. Its dedupe key makes a second process's
+identical reminder fail and roll back, so each reminder is recorded and sent once.
+
+The digest goes out on working days from `digest_time` (local time) on, once per channel and day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.case_service import CaseService
+from bot.domain import Actor, Case, DomainError, StepDeadline
+from bot.notification_tables import NoticeRow
+from cards import notices as cards
+
+from . import wording as w
+from .outbox import NewNotice, enqueue
+from .subscriptions import NoticeChannel, Subscriptions
+
+log = logging.getLogger(__name__)
+
+BOT_ACTOR = Actor("larmlotsen", "Larmlotsen")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    reminders: int = 0
+    digests: int = 0
+
+
+def reminder_due(deadline: StepDeadline, now: datetime, lead: timedelta) -> str | None:
+    """'near', 'overdue' or None: which reminder this deadline calls for now."""
+    reminded = deadline.last_reminder_at
+    if reminded is not None and reminded < deadline.opened_at:
+        reminded = None  # a reminder from before the step was last reopened does not count
+    if now >= deadline.due_at:
+        return "overdue" if reminded is None or reminded < deadline.due_at else None
+    if now >= deadline.due_at - lead:
+        return "near" if reminded is None else None
+    return None
+
+
+class ReminderScanner:
+    def __init__(self, cases: CaseService, subscriptions: Subscriptions, sessions: async_sessionmaker, *,
+                 lead: timedelta, digest_time: time, clock: Callable[[], datetime] = _utc_now) -> None:
+        self.cases = cases
+        self.subscriptions = subscriptions
+        self.sessions = sessions
+        self.lead = lead
+        self.digest_time = digest_time
+        self.clock = clock
+
+    async def run(self, every_s: float) -> None:
+        while True:
+            try:
+                await self.scan()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the next scan tries again
+                log.exception("reminder scan failed; trying again in %s s", every_s)
+            await asyncio.sleep(every_s)
+
+    async def scan(self, now: datetime | None = None) -> ScanResult:
+        now = now or self.clock()
+        reminders = digests = 0
+        for channel in await self.subscriptions.active_channels():
+            for case in await self._open_cases(channel):
+                reminders += await self._remind(case, now)
+            if self._digest_due(now) and not await self._digest_queued(channel, now):
+                # Read again after the reminders: the digest shows them as recorded.
+                digests += await self._queue_digest(channel, await self._open_cases(channel), now)
+        if reminders or digests:
+            log.info("scan: %d reminder(s), %d digest(s) queued", reminders, digests)
+        return ScanResult(reminders, digests)
+
+    async def _open_cases(self, channel: NoticeChannel) -> list[Case]:
+        if channel.kind == "channel":
+            return await self.cases.open_cases_for_team(team_id=channel.scope)
+        return await self.cases.open_cases_for_team(conversation_id=channel.scope)
+
+    async def _remind(self, case: Case, now: datetime) -> int:
+        sent = 0
+        for deadline in self.cases.engine.deadlines(case):
+            which = reminder_due(deadline, now, self.lead)
+            if which is None:
+                continue
+            try:
+                await self.cases.record_reminder(case.reference, deadline.step_id, BOT_ACTOR,
+                                                 text=w.REMINDER_LOG[which], now=now)
+                sent += 1
+            except (IntegrityError, DomainError) as error:
+                # Another process recorded the same reminder first, or the step was done meanwhile.
+                log.info("reminder for case %s step %s not recorded: %s", case.reference, deadline.step_id,
+                         error.__class__.__name__)
+        return sent
+
+    # --- the digest ---------------------------------------------------------------------------------
+
+    def _digest_due(self, now: datetime) -> bool:
+        calendar = self.cases.engine.calendar
+        day = calendar.local_date(now)
+        return calendar.is_working_day(day) and now >= calendar.at_local(day, self.digest_time)
+
+    async def _queue_digest(self, channel: NoticeChannel, cases: list[Case], now: datetime) -> int:
+        engine = self.cases.engine
+        day = engine.calendar.local_date(now)
+        rows = [cards.DigestRow(case, engine.due_at(case, case.next_step) if case.next_step else None) for case in cases]
+        overdue = sorted(((case, d.step_id, d.due_at) for case in cases for d in engine.overdue(case, now)),
+                         key=lambda item: item[2])
+        message = {"mode": "post", "summary": w.summary_digest(len(cases)),
+                   "card": cards.digest_card(day, rows, overdue, now)}
+        notice = NewNotice(channel.id, f"{channel.id}:digest", "digest", self._digest_key(channel, now), message)
+        async with self.sessions.begin() as session:
+            # Insert-or-ignore: two processes scanning at once still queue one digest.
+            await enqueue(session, notice, now, ignore_duplicate=True)
+        return 1
+
+    async def _digest_queued(self, channel: NoticeChannel, now: datetime) -> bool:
+        async with self.sessions() as session:
+            found = await session.scalar(select(NoticeRow.id).where(NoticeRow.dedupe_key == self._digest_key(channel, now)))
+            return found is not None
+
+    def _digest_key(self, channel: NoticeChannel, now: datetime) -> str:
+        return f"digest:{channel.id}:{self.cases.engine.calendar.local_date(now).isoformat()}"

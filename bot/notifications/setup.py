@@ -1,0 +1,75 @@
+"""Puts the notices together for one running bot: the outbox listener on the CaseService, the
+delivery worker and the reminder scan as background tasks of the aiohttp app, and the commands
+for the Router and the bot's on_bot_added hook."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.case_service import CaseService
+from bot.config import Settings
+
+from .commands import NoticeCommands
+from .delivery import ConnectorSender
+from .events import CaseNoticeListener
+from .outbox import Outbox
+from .reminders import ReminderScanner
+from .retry import RetryPolicy
+from .subscriptions import Subscriptions
+from .worker import NoticeWorker, WorkerTuning
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Notifications:
+    outbox: Outbox
+    subscriptions: Subscriptions
+    commands: NoticeCommands
+    worker: NoticeWorker
+    scanner: ReminderScanner
+    scan_every_s: float
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+    async def start(self, runtime) -> None:
+        """runtime.extras["on_ready"] hook: start the worker and the scan with the app."""
+        self.tasks = [asyncio.create_task(self.worker.run(), name="notice-worker"),
+                      asyncio.create_task(self.scanner.run(self.scan_every_s), name="reminder-scan")]
+        runtime.background.extend(self.tasks)
+
+    async def stop(self, runtime) -> None:
+        """runtime.extras["on_stop"] hook: the app already cancelled its background tasks."""
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        log.info("notices stopped: %s", dict(self.worker.stats))
+
+
+def lease_for(settings: Settings) -> timedelta:
+    # The lease must outlast one send, or a slow send could be taken over and sent twice.
+    return timedelta(seconds=max(settings.notice_lease_seconds, 2 * settings.notice_send_timeout_seconds + 30))
+
+
+def install_notifications(*, settings: Settings, sessions: async_sessionmaker, cases: CaseService, adapter,
+                          extras: dict[str, Any]) -> Notifications:
+    outbox = Outbox(sessions)
+    subscriptions = Subscriptions(sessions)
+    cases.add_listener(CaseNoticeListener(cases.engine))
+    sender = ConnectorSender(adapter, settings.app_id, settings.notice_send_timeout_seconds)
+    worker = NoticeWorker(outbox, subscriptions, sender,
+                          RetryPolicy(give_up_after=timedelta(hours=settings.notice_give_up_hours)),
+                          tuning=WorkerTuning(lease=lease_for(settings)))
+    scanner = ReminderScanner(cases, subscriptions, sessions, lead=timedelta(minutes=settings.reminder_lead_minutes),
+                              digest_time=time.fromisoformat(settings.digest_time))
+    notifications = Notifications(outbox, subscriptions, NoticeCommands(subscriptions, outbox), worker, scanner,
+                                  settings.reminder_scan_seconds)
+    extras.setdefault("on_ready", []).append(notifications.start)
+    extras.setdefault("on_stop", []).append(notifications.stop)
+    extras["notifications"] = notifications
+    return notifications

@@ -1,0 +1,117 @@
+"""Where a team's notices go, and which team a user's personal-chat cases belong to.
+
+Notice channel: one per scope, the team id for a team channel and the conversation id for a
+group chat. It is set when the bot is added to a team or by `notiser här`, switched off by
+`notiser av`.
+
+Home team (the rule, see docs/notifications.md): a user's home team is the team of the channel
+where they last used the bot (any message to it, `notiser här`, or adding the bot to a team),
+unless they pinned one by typing `mitt team` in a channel; then only another `mitt team` moves
+it. A case started in personal chat belongs to the starter's home team.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.dialect import upsert
+from bot.domain import Case
+from bot.notification_tables import HomeTeamRow, NoticeChannelRow
+
+
+@dataclass(frozen=True)
+class NoticeChannel:
+    id: int
+    scope: str
+    kind: str
+    conversation_id: str
+    reference: str
+    active: bool
+    subscribed_by_name: str
+    subscribed_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _channel(row: NoticeChannelRow) -> NoticeChannel:
+    return NoticeChannel(row.id, row.scope, row.kind, row.conversation_id, row.reference, row.active,
+                         row.subscribed_by_name, _utc(row.subscribed_at))
+
+
+def scope_of_case(case: Case) -> str | None:
+    """The scope whose channel hears about a case: its team, else its group chat."""
+    return case.team_id or case.conversation_id
+
+
+async def channel_in(session: AsyncSession, scope: str | None) -> NoticeChannel | None:
+    if not scope:
+        return None
+    row = await session.scalar(select(NoticeChannelRow).where(NoticeChannelRow.scope == scope))
+    return None if row is None else _channel(row)
+
+
+class Subscriptions:
+    def __init__(self, sessions: async_sessionmaker) -> None:
+        self._sessions = sessions
+
+    async def subscribe(self, *, scope: str, kind: str, conversation_id: str, reference: str, actor_id: str,
+                        actor_name: str, now: datetime) -> NoticeChannel:
+        values = dict(scope=scope, kind=kind, conversation_id=conversation_id, reference=reference, active=True,
+                      subscribed_by_id=actor_id, subscribed_by_name=actor_name, subscribed_at=now, updated_at=now)
+        async with self._sessions.begin() as session:
+            await session.execute(upsert(session, NoticeChannelRow, values, index_elements=["scope"],
+                                         update_columns=[k for k in values if k != "scope"]))
+            return await channel_in(session, scope)
+
+    async def unsubscribe(self, scope: str, now: datetime) -> bool:
+        """Switch the scope's notices off; True when they were on."""
+        async with self._sessions.begin() as session:
+            row = await session.scalar(select(NoticeChannelRow).where(NoticeChannelRow.scope == scope))
+            if row is None or not row.active:
+                return False
+            row.active = False
+            row.updated_at = now
+            return True
+
+    async def channel(self, scope: str | None) -> NoticeChannel | None:
+        async with self._sessions() as session:
+            return await channel_in(session, scope)
+
+    async def channel_by_id(self, channel_id: int) -> NoticeChannel | None:
+        async with self._sessions() as session:
+            row = await session.get(NoticeChannelRow, channel_id)
+            return None if row is None else _channel(row)
+
+    async def active_channels(self) -> list[NoticeChannel]:
+        async with self._sessions() as session:
+            rows = await session.scalars(select(NoticeChannelRow).where(NoticeChannelRow.active.is_(True))
+                                         .order_by(NoticeChannelRow.id))
+            return [_channel(row) for row in rows]
+
+    # --- home teams ----------------------------------------------------------------------------
+
+    async def note_team_use(self, user_id: str, team_id: str, now: datetime, *, pin: bool = False) -> None:
+        """The user used the bot in a channel of `team_id` (or pinned it with `mitt team`)."""
+        try:
+            async with self._sessions.begin() as session:
+                row = await session.get(HomeTeamRow, user_id)
+                if row is None:
+                    session.add(HomeTeamRow(user_id=user_id, team_id=team_id, pinned=pin, updated_at=now))
+                elif pin or (not row.pinned and row.team_id != team_id):
+                    row.team_id, row.pinned, row.updated_at = team_id, pin or row.pinned, now
+        except IntegrityError:
+            pass  # the same user's other message inserted the row a moment ago: both name the same team
+
+
+async def home_team_for(sessions: async_sessionmaker, actor_id: str) -> str | None:
+    """The team a user's personal-chat cases belong to, if they have one yet."""
+    async with sessions() as session:
+        row = await session.get(HomeTeamRow, actor_id)
+        return row.team_id if row is not None else None

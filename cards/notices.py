@@ -1,0 +1,288 @@
+"""The cards the bot posts into a team's notice channel: the case card (updated in place as the
+case moves on), compact lines for a step done or a case finished, a declined order, reminders,
+the daily digest, and the `notiser` status. Functions of the data they are given, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.domain import Case, CaseEvent, Contact
+
+from .base import adaptive_card, container, fact_set, heading, local_time, open_url, submit, subtle, text_block
+
+# --- Swedish wording, kept together for review ----------------------------------------------------
+
+NEW_CASE = "Nytt ärende"
+NEW_PRIORITY_ORDER = "Ny prioriterad beställning"
+PRIORITY_CALL = "Prioriterad beställning: ring installation och service på {number}."
+CALL = "Ring {number}"
+CASE_STATUS = {
+    "open": "Pågår",
+    "closed": "Avslutat",
+    "cancelled": "Makulerat",
+    "declined": "Avböjt – beställningen accepterades inte",
+}
+CUSTOMER_REF = "Kundreferens"
+STARTED_BY = "Startat av"
+LATEST = "Senast"
+NEXT = "Nästa steg"
+NO_NEXT = "Inget steg kan markeras just nu"
+ALL_DONE = "Alla steg är klara – ärendet kan avslutas"
+DUE = "senast {time}"
+OVERDUE = "försenat sedan {time}"
+LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
+LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
+LATEST_OPENED = "Startat – {name}, {time}"
+LATEST_ENDED = "{status} – {name}, {time}"
+SHOW_CASE = "Visa ärendet"
+STEP_DONE_LINE = "✅ **{ref}** · steg {label} klart: {title} – {name}"
+CLOSED_LINE = "🏁 **{ref}** · {routine} är avslutat – {name}"
+DECLINED_TITLE = "Beställningen avböjdes"
+DECLINED_BY = "{ref} · {routine} – avböjd av {name}, {time}"
+MAIL_TO = "E-post till {recipient}"
+REMINDER_NEAR = "Påminnelse: {ref} – steg {label} ska vara klart {time}"
+REMINDER_OVERDUE = "Försenat: {ref} – steg {label} skulle vara klart {time}"
+DIGEST_TITLE = "Dagens ärenden – {day}"
+DIGEST_OPEN = "Öppna ärenden: {count}"
+DIGEST_NONE = "Inga öppna ärenden."
+DIGEST_OVERDUE_TITLE = "Försenade steg: {count}"
+DIGEST_ROW = "**{ref}** · {routine}{customer} – nästa: steg {label} ({title}){due}"
+DIGEST_ROW_WAITING = "**{ref}** · {routine}{customer} – väntar"
+DIGEST_MORE = "… och {count} till. Skriv **mina ärenden** för hela listan."
+STATUS_TITLE = "Notiser"
+STATUS_ON = "Notiserna går till {place} sedan {time} ({name})."
+STATUS_OFF = "Notiserna är avstängda. Skriv **notiser här** i den kanal som ska få dem."
+STATUS_NONE = "Inga notiser är påslagna för teamet. Skriv **notiser här** i den kanal som ska få dem."
+STATUS_PENDING = "Väntar på att skickas: {count}"
+STATUS_FAILED_TITLE = "Kunde inte skickas: {count}"
+STATUS_FAILED_ROW = "{kind} {ref}– skapad {time}, {attempts} försök ({error})"
+STATUS_ALL_SENT = "Alla notiser är skickade."
+THIS_CHANNEL = "den här kanalen"
+THIS_CHAT = "den här chatten"
+OTHER_CHANNEL = "en kanal i teamet"
+KIND_NAMES = {
+    "case_card": "Ärendekort", "step_done": "Steg klart", "closed": "Avslutat", "declined": "Avböjd",
+    "reminder": "Påminnelse", "digest": "Dagens ärenden", "undone": "Ångrat",
+}
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+MAX_DIGEST_ROWS = 12
+MAX_FAILED_ROWS = 8
+
+
+# --- the case card --------------------------------------------------------------------------------
+
+
+def case_card(case: Case, next_due: datetime | None, now: datetime) -> dict:
+    """The channel's card of a case. `next_due` is the deadline of the next step (from the engine)."""
+    priority = bool(case.facts.get("priority")) and case.is_open
+    body = [_case_header(case, priority), _case_facts(case), _latest_line(case), *_next_lines(case, next_due, now)]
+    actions = [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})]
+    if priority:
+        phones = priority_phones(case)
+        body += [text_block(PRIORITY_CALL.format(number=phone.address), weight="Bolder", color="Attention")
+                 for phone in phones]
+        actions = [open_url(CALL.format(number=phone.address), phone.link) for phone in phones] + actions
+    return adaptive_card(body, actions)
+
+
+def priority_phones(case: Case) -> list[Contact]:
+    """The phone contacts the routine data gives for this case's facts (the priority number)."""
+    seen: dict[str, Contact] = {}
+    for step in case.steps:
+        for contact in step.contacts_for(case.facts):
+            if contact.kind == "phone":
+                seen.setdefault(contact.address, contact)
+    return list(seen.values())
+
+
+def _case_header(case: Case, priority: bool) -> dict:
+    if priority:
+        title, style = NEW_PRIORITY_ORDER, "attention"
+    else:
+        title = NEW_CASE
+        style = {"open": "emphasis", "closed": "good", "cancelled": "warning", "declined": "attention"}[case.status.value]
+    return container([subtle(title), heading(f"{case.reference} · {case.routine.title}"),
+                      text_block(CASE_STATUS[case.status.value], weight="Bolder", spacing="None")],
+                     style=style, bleed=True)
+
+
+def _case_facts(case: Case) -> dict:
+    pairs = [(STARTED_BY, f"{case.opened_by.name}, {local_time(case.opened_at)}")]
+    if case.customer_ref:
+        pairs.insert(0, (CUSTOMER_REF, case.customer_ref))
+    return fact_set(pairs)
+
+
+def _latest_line(case: Case) -> dict:
+    event = _latest_event(case)
+    name, time = event.actor.name, local_time(event.at)
+    if event.kind.value == "step_done":
+        text = LATEST_STEP_DONE.format(label=_label(case, event.step_id), title=_title(case, event.step_id),
+                                       name=name, time=time)
+    elif event.kind.value == "step_undone":
+        text = LATEST_STEP_UNDONE.format(label=_label(case, event.step_id), name=name, time=time)
+    elif event.kind.value in ("closed", "cancelled", "declined"):
+        text = LATEST_ENDED.format(status=CASE_STATUS[case.status.value], name=name, time=time)
+    else:
+        text = LATEST_OPENED.format(name=name, time=time)
+    return container([text_block(LATEST, weight="Bolder", size="Small"), text_block(text, spacing="None")],
+                     spacing="Medium")
+
+
+def _latest_event(case: Case) -> CaseEvent:
+    # Notes and reminders do not change what the card shows.
+    shown = ("opened", "step_done", "step_undone", "closed", "cancelled", "declined")
+    return next(event for event in reversed(case.events) if event.kind.value in shown)
+
+
+def _next_lines(case: Case, next_due: datetime | None, now: datetime) -> list[dict]:
+    if not case.is_open:
+        return []
+    step = case.next_step
+    if step is None:
+        return [text_block(ALL_DONE if case.is_complete else NO_NEXT, spacing="Small")]
+    line = f"{case.label(step.id)}. {step.title}"
+    items = [text_block(NEXT, weight="Bolder", size="Small"), text_block(line, spacing="None")]
+    if next_due is not None:
+        late = next_due <= now
+        items.append(subtle((OVERDUE if late else DUE).format(time=local_time(next_due)),
+                            color="Attention" if late else "Default"))
+    return [container(items, spacing="Small")]
+
+
+def _label(case: Case, step_id: str | None) -> str:
+    return case.labels.get(step_id or "", "?")
+
+
+def _title(case: Case, step_id: str | None) -> str:
+    step = case.routine.step(step_id or "")
+    return step.title if step else ""
+
+
+# --- compact lines ----------------------------------------------------------------------------------
+
+
+def step_done_card(case: Case, event: CaseEvent) -> dict:
+    text = STEP_DONE_LINE.format(ref=case.reference, label=_label(case, event.step_id),
+                                 title=_title(case, event.step_id), name=event.actor.name)
+    return adaptive_card([text_block(text, spacing="None")])
+
+
+def closed_card(case: Case, event: CaseEvent) -> dict:
+    text = CLOSED_LINE.format(ref=case.reference, routine=case.routine.title, name=event.actor.name)
+    return adaptive_card([text_block(text, spacing="None", color="Good")])
+
+
+def declined_card(case: Case, event: CaseEvent) -> dict:
+    decline = case.routine.decline
+    body = [container([heading(DECLINED_TITLE),
+                       text_block(DECLINED_BY.format(ref=case.reference, routine=case.routine.title,
+                                                     name=event.actor.name, time=local_time(event.at)),
+                                  spacing="None")],
+                      style="attention", bleed=True)]
+    actions = []
+    if decline is not None:
+        body.append(text_block(decline.instruction, weight="Bolder"))
+        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), decline.contact.link))
+    actions.append(submit(SHOW_CASE, {"command": f"ärende {case.reference}"}))
+    return adaptive_card(body, actions)
+
+
+# --- reminders and the digest -------------------------------------------------------------------------
+
+
+def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) -> dict:
+    template = REMINDER_OVERDUE if overdue else REMINDER_NEAR
+    text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
+    body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
+            text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
+    if case.customer_ref:
+        body.append(subtle(f"{CUSTOMER_REF}: {case.customer_ref}"))
+    return adaptive_card(body, [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})])
+
+
+@dataclass(frozen=True)
+class DigestRow:
+    case: Case
+    next_due: datetime | None
+
+
+def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str, datetime]], now: datetime) -> dict:
+    """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step."""
+    title = DIGEST_TITLE.format(day=f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}")
+    body = [heading(title), text_block(DIGEST_OPEN.format(count=len(rows)) if rows else DIGEST_NONE)]
+    if overdue:
+        items = [text_block(DIGEST_OVERDUE_TITLE.format(count=len(overdue)), weight="Bolder", color="Attention")]
+        items += [text_block(f"**{case.reference}** · steg {_label(case, step_id)} – "
+                             + OVERDUE.format(time=local_time(due_at)), spacing="None")
+                  for case, step_id, due_at in overdue[:MAX_DIGEST_ROWS]]
+        body.append(container(items, style="attention"))
+    for row in rows[:MAX_DIGEST_ROWS]:
+        body.append(text_block(_digest_line(row, now), separator=True, spacing="Small"))
+    if len(rows) > MAX_DIGEST_ROWS:
+        body.append(subtle(DIGEST_MORE.format(count=len(rows) - MAX_DIGEST_ROWS)))
+    return adaptive_card(body)
+
+
+def _digest_line(row: DigestRow, now: datetime) -> str:
+    case = row.case
+    customer = f" · {case.customer_ref}" if case.customer_ref else ""
+    step = case.next_step
+    if step is None:
+        return DIGEST_ROW_WAITING.format(ref=case.reference, routine=case.routine.title, customer=customer)
+    due = ""
+    if row.next_due is not None:
+        due = " – " + (OVERDUE if row.next_due <= now else DUE).format(time=local_time(row.next_due))
+    return DIGEST_ROW.format(ref=case.reference, routine=case.routine.title, customer=customer,
+                             label=case.label(step.id), title=step.title, due=due)
+
+
+# --- the `notiser` status -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    active: bool
+    here: bool  # the status is asked in the notice channel itself
+    kind: str  # channel | groupChat
+    subscribed_by: str
+    subscribed_at: datetime
+
+
+@dataclass(frozen=True)
+class FailedNotice:
+    kind: str
+    case_reference: str | None
+    created_at: datetime
+    attempts: int
+    error: str
+
+
+def status_card(channel: ChannelStatus | None, pending: int, failed: list[FailedNotice]) -> dict:
+    body = [heading(STATUS_TITLE)]
+    if channel is None:
+        body.append(text_block(STATUS_NONE))
+    elif not channel.active:
+        body.append(text_block(STATUS_OFF))
+    else:
+        place = (THIS_CHANNEL if channel.kind == "channel" else THIS_CHAT) if channel.here else OTHER_CHANNEL
+        body.append(text_block(STATUS_ON.format(place=place, time=local_time(channel.subscribed_at),
+                                                name=channel.subscribed_by)))
+    if pending:
+        body.append(text_block(STATUS_PENDING.format(count=pending)))
+    if failed:
+        items = [text_block(STATUS_FAILED_TITLE.format(count=len(failed)), weight="Bolder", color="Attention")]
+        items += [text_block(STATUS_FAILED_ROW.format(kind=KIND_NAMES.get(notice.kind, notice.kind),
+                                                      ref=f"{notice.case_reference} " if notice.case_reference else "",
+                                                      time=local_time(notice.created_at), attempts=notice.attempts,
+                                                      error=notice.error), spacing="None", size="Small")
+                  for notice in failed[:MAX_FAILED_ROWS]]
+        body.append(container(items, style="attention"))
+    elif channel is not None and not pending:
+        body.append(subtle(STATUS_ALL_SENT))
+    return adaptive_card(body)

@@ -1,0 +1,134 @@
+"""Notices end to end through /api/messages: a team subscribes (bot added, `notiser här`), a
+case started in personal chat lands in the home team's channel, its card is updated in place
+as steps are done, `notiser av` stops them and `notiser` shows the state."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from tests.support import teams
+
+from .support import fast_policy
+
+CHANNEL_ID = teams.TEAM_ID  # the General channel's id is the team id
+
+
+def speed_up(bot) -> None:
+    notifications = bot.runtime.extras["notifications"]
+    notifications.worker.policy = fast_policy()
+    notifications.worker.tuning.poll_s = 0.05
+
+
+async def wait_for(predicate, timeout_s: float = 10.0):
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while asyncio.get_running_loop().time() < deadline:
+        found = predicate()
+        if found:
+            return found
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out waiting")
+
+
+def channel_posts(connector, *, method: str = "POST", conversation: str = CHANNEL_ID):
+    return [s for s in connector.sent if s.method == method and s.conversation_id == conversation and s.cards]
+
+
+def links(card) -> list[str]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "Action.OpenUrl":
+                found.append(node["url"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+async def start_new_order(bot, chat, *, priority: bool) -> str:
+    await bot.post(teams.message(chat, bot.service_url, "ny beställning"))
+    await bot.post(teams.message(chat, bot.service_url, "ja" if priority else "nej"))
+    await bot.post(teams.message(chat, bot.service_url, "nej"))
+    await bot.post(teams.card_submit(chat, bot.service_url, {"intake": "customerRef", "skip": True}))
+    return re.search(r"TL-\d{4}-\d{4}", bot.connector.sent[-1].text).group(0)
+
+
+async def test_a_priority_order_from_personal_chat_reaches_the_home_teams_channel(bot, connector):
+    speed_up(bot)
+    await bot.post(teams.bot_added(teams.channel(), bot.service_url))  # Anna adds the bot to her team
+    connector.clear()
+    reference = await start_new_order(bot, teams.personal(), priority=True)
+
+    posted = await wait_for(lambda: channel_posts(connector))
+    assert len(posted) == 1
+    card = posted[0].cards[0]
+    assert reference in str(card)
+    header = card["body"][0]
+    assert header["style"] == "attention" and "prioriterad" in str(header).lower()
+    assert "tel:+46850840613" in links(card)
+    assert "08-508 40 613" in str(card)
+
+
+async def test_the_case_card_is_updated_in_place_and_steps_are_lines_in_its_thread(bot, connector):
+    speed_up(bot)
+    channel = teams.channel()
+    await bot.post(teams.message(channel, bot.service_url, "notiser här"))
+    assert "Klart" in connector.sent[-1].text
+    chat = teams.personal()
+    await bot.post(teams.message(channel, bot.service_url, "mitt team"))
+    reference = await start_new_order(bot, chat, priority=False)
+    card_post = (await wait_for(lambda: channel_posts(connector)))[0]
+    card_id = f"sent-{[s for s in connector.sent].index(card_post) + 1}"
+
+    await bot.post(teams.message(chat, bot.service_url, f"klar {reference}"))
+    updates = await wait_for(lambda: channel_posts(connector, method="PUT"))
+    assert updates[0].reply_to == card_id, "the same message is replaced"
+    assert "Steg 1 klart" in str(updates[0].cards[0])
+    thread = f"{CHANNEL_ID};messageid={card_id}"
+    line = (await wait_for(lambda: channel_posts(connector, conversation=thread)))[0]
+    assert "steg 1 klart" in str(line.cards[0])
+    assert len(channel_posts(connector)) == 1, "no second card for the same case"
+
+
+async def test_notices_off_stops_them_and_status_tells(bot, connector):
+    speed_up(bot)
+    channel = teams.channel()
+    await bot.post(teams.message(channel, bot.service_url, "notiser här"))
+    await bot.post(teams.message(channel, bot.service_url, "notiser"))
+    assert "den här kanalen" in str(connector.sent[-1].cards[0])
+
+    await bot.post(teams.message(channel, bot.service_url, "notiser av"))
+    assert "avstängda" in connector.sent[-1].text
+    await bot.post(teams.message(channel, bot.service_url, "notiser"))
+    assert "avstängda" in str(connector.sent[-1].cards[0])
+    connector.clear()
+    await start_new_order(bot, teams.personal(), priority=False)
+    await asyncio.sleep(0.3)
+    assert channel_posts(connector) == []
+
+
+async def test_a_failed_notice_is_shown_by_the_status_command(bot, connector):
+    speed_up(bot)
+    notifications = bot.runtime.extras["notifications"]
+    notifications.tasks[0].cancel()  # deliver by hand below, so the failure hits the notice
+    channel = teams.channel()
+    await bot.post(teams.message(channel, bot.service_url, "notiser här"))
+    reference = await start_new_order(bot, teams.personal(), priority=False)
+    connector.fail_next(403)  # e.g. the bot was removed from the channel: not worth retrying
+    await notifications.worker.drain()
+    rows = [row for row in await notifications.outbox.all() if row.status == "failed"]
+    assert [row.case_reference for row in rows] == [reference]
+    await bot.post(teams.message(channel, bot.service_url, "notiser"))
+    status = str(connector.sent[-1].cards[0])
+    assert "Kunde inte skickas: 1" in status and reference in status and "http 403" in status
+
+
+async def test_notiser_here_is_refused_in_personal_chat(bot, connector):
+    await bot.post(teams.message(teams.personal(), bot.service_url, "notiser här"))
+    assert "kanal" in connector.sent[-1].text
