@@ -39,8 +39,17 @@ def channel_reference(activity: Activity) -> str:
     reference = TurnContext.get_conversation_reference(activity)
     if reference.conversation is not None and reference.conversation.id:
         reference.conversation.id = reference.conversation.id.split(";", 1)[0]
+        # botbuilder reads the tenant from `tenantID`, Teams sends `tenantId` (and channelData.tenant):
+        # without it a proactive turn would be refused by the tenant allow-list.
+        reference.conversation.tenant_id = reference.conversation.tenant_id or _tenant_of(activity)
     reference.activity_id = None
     return json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
+
+
+def _tenant_of(activity: Activity) -> str | None:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    return tenant.get("id")
 
 
 def card_activity(card: dict, summary: str | None = None) -> Activity:
@@ -109,8 +118,9 @@ class ConnectorSender:
         if "error" in outcome:
             raise DeliveryError(classify(outcome["error"])) from outcome["error"]
         if "id" not in outcome:
-            # A middleware (the tenant allow-list) stopped the turn: retrying would not help.
-            raise DeliveryError(DeliveryProblem(False, "refused by middleware"))
+            # A middleware stopped the turn before our callback (the tenant allow-list, or a lock or
+            # database error it met): retried, within the bounded time, and logged each time.
+            raise DeliveryError(DeliveryProblem(True, "turn did not run"))
         return outcome["id"]
 
 

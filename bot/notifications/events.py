@@ -17,6 +17,7 @@ What each event becomes (cards drawn by cards/notices.py):
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +38,7 @@ class CaseNoticeListener:
 
     def __init__(self, engine: CaseEngine) -> None:
         self._engine = engine
+        self.wake: Callable[[], None] | None = None  # the worker's, set when it exists
 
     async def __call__(self, session: AsyncSession, case: Case, new_events: tuple[CaseEvent, ...]) -> None:
         channel = await channel_in(session, scope_of_case(case))
@@ -44,7 +46,7 @@ class CaseNoticeListener:
             return
         for event in new_events:
             for notice in self.notices_for(channel, case, event):
-                await enqueue(session, notice, event.at)
+                await enqueue(session, notice, event.at, wake=self.wake)
                 log.info("notice queued: %s for case %s event %d", notice.kind, case.reference, event.seq)
 
     def notices_for(self, channel: NoticeChannel, case: Case, event: CaseEvent) -> list[NewNotice]:

@@ -10,7 +10,6 @@ connection serialises the claim).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -56,9 +55,11 @@ class ClaimedNotice:
     created_at: datetime
 
 
-async def enqueue(session: AsyncSession, notice: NewNotice, now: datetime, *, ignore_duplicate: bool = False) -> None:
+async def enqueue(session: AsyncSession, notice: NewNotice, now: datetime, *, ignore_duplicate: bool = False,
+                  wake: Callable[[], None] | None = None) -> None:
     """Add a notice inside the caller's transaction. A duplicate dedupe key raises IntegrityError
-    (rolling back the caller's event) unless `ignore_duplicate`."""
+    (rolling back the caller's event) unless `ignore_duplicate`. `wake` is called once the
+    transaction commits, so a worker delivers at once rather than at its next poll."""
     values = dict(channel_id=notice.channel_id, lane=notice.lane, kind=notice.kind,
                   case_reference=notice.case_reference, dedupe_key=notice.dedupe_key, message=notice.message,
                   status=PENDING, attempts=0, next_attempt_at=now, created_at=now)
@@ -67,40 +68,27 @@ async def enqueue(session: AsyncSession, notice: NewNotice, now: datetime, *, ig
     else:
         session.add(NoticeRow(**values))
         await session.flush()
-    _wake_after_commit(session)
+    if wake is not None:
+        _wake_after_commit(session, wake)
 
 
-# Called after a transaction that added notices commits: the worker delivers at once, not at its next poll.
-_wakers: list[Callable[[], None]] = []
-
-
-def _wake_after_commit(session: AsyncSession) -> None:
+def _wake_after_commit(session: AsyncSession, wake: Callable[[], None]) -> None:
     sync_session = session.sync_session
     if sync_session.info.get("notices_wake"):
         return
     sync_session.info["notices_wake"] = True
 
-    def wake(_session) -> None:
+    def committed(_session) -> None:
         _session.info.pop("notices_wake", None)
-        for waker in list(_wakers):
-            waker()
+        wake()  # runs on the event loop's thread (SQLAlchemy's async greenlet)
 
-    event.listen(sync_session, "after_commit", wake, once=True)
+    event.listen(sync_session, "after_commit", committed, once=True)
     event.listen(sync_session, "after_rollback", lambda s: s.info.pop("notices_wake", None), once=True)
 
 
 class Outbox:
     def __init__(self, sessions: async_sessionmaker) -> None:
         self._sessions = sessions
-
-    def on_new_notices(self, callback: Callable[[], None]) -> Callable[[], None]:
-        loop = asyncio.get_running_loop()
-
-        def threadsafe() -> None:
-            loop.call_soon_threadsafe(callback)
-
-        _wakers.append(threadsafe)
-        return lambda: _wakers.remove(threadsafe)
 
     async def claim(self, *, worker: str, limit: int, lease: timedelta, now: datetime) -> list[ClaimedNotice]:
         """Take up to `limit` due notices for `lease`; nobody else delivers them meanwhile."""

@@ -70,6 +70,7 @@ class ReminderScanner:
         self.lead = lead
         self.digest_time = digest_time
         self.clock = clock
+        self.wake: Callable[[], None] | None = None  # the worker's, set when it exists
 
     async def run(self, every_s: float) -> None:
         while True:
@@ -133,7 +134,7 @@ class ReminderScanner:
         notice = NewNotice(channel.id, f"{channel.id}:digest", "digest", self._digest_key(channel, now), message)
         async with self.sessions.begin() as session:
             # Insert-or-ignore: two processes scanning at once still queue one digest.
-            await enqueue(session, notice, now, ignore_duplicate=True)
+            await enqueue(session, notice, now, ignore_duplicate=True, wake=self.wake)
         return 1
 
     async def _digest_queued(self, channel: NoticeChannel, now: datetime) -> bool:

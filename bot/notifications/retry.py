@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Callable
 
 # Statuses that mean "try again later": throttled, precondition (Teams' concurrent edits),
@@ -62,9 +63,6 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
-    from email.utils import parsedate_to_datetime
-    from datetime import timezone
-
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -60,13 +60,15 @@ def install_notifications(*, settings: Settings, sessions: async_sessionmaker, c
                           extras: dict[str, Any]) -> Notifications:
     outbox = Outbox(sessions)
     subscriptions = Subscriptions(sessions)
-    cases.add_listener(CaseNoticeListener(cases.engine))
+    listener = CaseNoticeListener(cases.engine)
+    cases.add_listener(listener)
     sender = ConnectorSender(adapter, settings.app_id, settings.notice_send_timeout_seconds)
     worker = NoticeWorker(outbox, subscriptions, sender,
                           RetryPolicy(give_up_after=timedelta(hours=settings.notice_give_up_hours)),
                           tuning=WorkerTuning(lease=lease_for(settings)))
     scanner = ReminderScanner(cases, subscriptions, sessions, lead=timedelta(minutes=settings.reminder_lead_minutes),
                               digest_time=time.fromisoformat(settings.digest_time))
+    listener.wake = scanner.wake = worker.wake
     notifications = Notifications(outbox, subscriptions, NoticeCommands(subscriptions, outbox), worker, scanner,
                                   settings.reminder_scan_seconds)
     extras.setdefault("on_ready", []).append(notifications.start)

@@ -97,6 +97,9 @@ class Subscriptions:
 
     # --- home teams ----------------------------------------------------------------------------
 
+    async def home_team(self, user_id: str) -> str | None:
+        return await home_team_for(self._sessions, user_id)
+
     async def note_team_use(self, user_id: str, team_id: str, now: datetime, *, pin: bool = False) -> None:
         """The user used the bot in a channel of `team_id` (or pinned it with `mitt team`)."""
         try:

@@ -60,7 +60,6 @@ class NoticeWorker:
 
     async def run(self) -> None:
         log.info("notice worker %s started", self.name)
-        unsubscribe = self.outbox.on_new_notices(self.wake)
         try:
             while True:
                 try:
@@ -72,7 +71,6 @@ class NoticeWorker:
                     log.exception("notice worker %s: a round failed; trying again", self.name)
                 await self._sleep()
         finally:
-            unsubscribe()
             await self._release_claims()
             log.info("notice worker %s stopped: %s", self.name, dict(self.stats))
 
@@ -105,11 +103,17 @@ class NoticeWorker:
             async with gate:
                 await self.deliver(notice)
 
-        await asyncio.gather(*(one(notice) for notice in claimed))
+        outcomes = await asyncio.gather(*(one(notice) for notice in claimed), return_exceptions=True)
+        for notice, outcome in zip(claimed, outcomes):
+            if isinstance(outcome, Exception):
+                # E.g. the database went away before the outcome was recorded: the claim expires
+                # with the lease and the notice is tried again.
+                log.error("notice id=%d: delivery round failed (%s)", notice.id, outcome.__class__.__name__,
+                          exc_info=outcome)
         return len(claimed)
 
     async def drain(self, timeout_s: float = 30.0) -> None:
-        """Deliver until nothing is due (tests and shutdown); waits for back-offs to pass."""
+        """Deliver until nothing is pending, waiting out back-offs (for tests and one-off runs)."""
         deadline = asyncio.get_running_loop().time() + timeout_s
         while asyncio.get_running_loop().time() < deadline:
             if await self.run_once():

@@ -132,3 +132,72 @@ async def test_a_failed_notice_is_shown_by_the_status_command(bot, connector):
 async def test_notiser_here_is_refused_in_personal_chat(bot, connector):
     await bot.post(teams.message(teams.personal(), bot.service_url, "notiser här"))
     assert "kanal" in connector.sent[-1].text
+
+
+async def test_home_team_follows_use_unless_pinned_with_mitt_team(bot, connector):
+    speed_up(bot)
+    other_team = "19:team-norr@thread.tacv2"
+    await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
+    await bot.post(teams.message(teams.channel(other_team), bot.service_url, "notiser här"))
+    subscriptions = bot.runtime.extras["notifications"].subscriptions
+    user = teams.ANNA.aad_object_id
+    assert await subscriptions.home_team(user) == other_team, "the last channel used"
+
+    await bot.post(teams.message(teams.channel(), bot.service_url, "mitt team"))
+    assert "hör nu till det här teamet" in connector.sent[-1].text
+    await bot.post(teams.message(teams.channel(other_team), bot.service_url, "mina ärenden"))
+    assert await subscriptions.home_team(user) == teams.TEAM_ID, "pinned: helping out elsewhere does not move it"
+
+    reference = await start_new_order(bot, teams.personal(), priority=False)
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert case.team_id == teams.TEAM_ID
+    await wait_for(lambda: channel_posts(connector))
+    assert channel_posts(connector, conversation=other_team) == []
+
+
+async def test_mitt_team_in_personal_chat_explains_where_to_type_it(bot, connector):
+    await bot.post(teams.message(teams.personal(), bot.service_url, "mitt team"))
+    assert "kanal" in connector.sent[-1].text
+
+
+async def test_a_restart_delivers_what_was_pending(bot, connector):
+    speed_up(bot)
+    await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
+    notifications = bot.runtime.extras["notifications"]
+    notifications.tasks[0].cancel()  # the worker is down when the case starts
+    await asyncio.gather(notifications.tasks[0], return_exceptions=True)
+    reference = await start_new_order(bot, teams.personal(), priority=False)
+    assert channel_posts(connector) == []
+    await bot.restart()
+    posted = await wait_for(lambda: channel_posts(connector))
+    assert reference in str(posted[0].cards[0])
+
+
+async def test_status_in_personal_chat_is_the_home_teams(bot, connector):
+    await bot.post(teams.message(teams.personal(), bot.service_url, "notiser"))
+    assert "mitt team" in connector.sent[-1].text
+    await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
+    await bot.post(teams.message(teams.personal(), bot.service_url, "notiser"))
+    assert "en kanal i teamet" in str(connector.sent[-1].cards[0])
+
+
+async def test_a_committed_notice_wakes_the_worker_at_once(bot, connector):
+    speed_up(bot)
+    await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
+    bot.runtime.extras["notifications"].worker.tuning.poll_s = 60
+    await asyncio.sleep(0.1)  # the worker is now in a long sleep
+    await start_new_order(bot, teams.personal(), priority=False)
+    await wait_for(lambda: channel_posts(connector), timeout_s=2)
+
+
+async def test_notices_pass_the_tenant_allow_list(database_url, connector):
+    from tests.support.botserver import BotServer, bot_settings
+
+    server = await BotServer(bot_settings(database_url, tenant_allowlist=(teams.TENANT_ID,)), connector).start()
+    try:
+        speed_up(server)
+        await server.post(teams.bot_added(teams.channel(), server.service_url))
+        await start_new_order(server, teams.personal(), priority=True)
+        await wait_for(lambda: channel_posts(connector))
+    finally:
+        await server.stop()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from aiohttp.test_utils import TestServer
 
-from bot.notifications.outbox import FAILED, PENDING, SENT
+from bot.notifications.outbox import FAILED, SENT
 
 from .support import card_texts, fast_policy
 
@@ -143,3 +143,20 @@ async def test_notices_of_a_switched_off_channel_are_cancelled_not_lost(world, c
     await worker.drain()
     assert connector.sent == []
     assert {row.status for row in await world.outbox.all()} == {"cancelled"}
+
+
+def test_back_off_doubles_with_jitter_and_honours_retry_after():
+    from bot.notifications.retry import DeliveryProblem, RetryPolicy, parse_retry_after
+
+    policy = RetryPolicy(base_s=2, max_delay_s=600, random=lambda: 1.0)
+    server_error = DeliveryProblem(True, "http 503")
+    assert [policy.delay_s(n, server_error) for n in (1, 2, 3, 10, 20)] == [2, 4, 8, 600, 600]
+    low = RetryPolicy(base_s=2, random=lambda: 0.0)
+    assert low.delay_s(3, server_error) == 4, "jitter keeps at least half the back-off"
+    assert policy.delay_s(1, DeliveryProblem(True, "http 429", retry_after_s=30)) == 30
+    created = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+    assert policy.next_attempt(attempts=1, problem=server_error, created_at=created,
+                               now=created + timedelta(hours=23, minutes=59, seconds=59)) is None, "past 24 h: give up"
+    assert policy.next_attempt(attempts=1, problem=DeliveryProblem(False, "http 403"), created_at=created,
+                               now=created) is None
+    assert parse_retry_after("7") == 7.0 and parse_retry_after(None) is None and parse_retry_after("soon") is None

@@ -115,3 +115,40 @@ def test_which_reminder_a_deadline_calls_for():
     assert reminder_due(deadline(due + timedelta(minutes=1)), due + timedelta(hours=5), lead) is None
     # A reminder from before the step was last reopened (undone and redone) does not count.
     assert reminder_due(deadline(opened - timedelta(days=1)), due, lead) == "overdue"
+
+
+async def test_one_hour_before_closing_and_five_working_days_before_a_large_change(world):
+    # The provider change is announced on Good Friday evening; the customer has a lock and the
+    # change is part of a large reorganisation wanted on Tuesday 6 April.
+    facts = {"provider_role": "leaving", "lock": True, "large_org_change": True, "wanted_date": "2027-04-06"}
+    friday = utc(2027, 3, 26, 17, 0)
+    started = await world.cases.start_case("provider_change", actor=ANNA, facts=facts, team_id=teams.TEAM_ID,
+                                           now=friday)
+    await world.cases.complete_step(started.reference, "change_notice_received", ANNA, now=friday)
+    case = await world.cases.get_by_reference(started.reference)
+    due = {d.step_id: d.due_at for d in world.cases.engine.deadlines(case)}
+    # Next working day after Easter is Tuesday 30 March, in summer time: 15:00 CEST and 16:00 CEST.
+    assert due == {"notify_lock": utc(2027, 3, 30, 13, 0), "contact_before_large_change": utc(2027, 3, 30, 14, 0)}
+    scan = scanner(world)
+    assert (await scan.scan(utc(2027, 3, 29, 12, 0))).reminders == 0   # Easter Monday: nothing due yet
+    assert (await scan.scan(utc(2027, 3, 30, 11, 59))).reminders == 0
+    assert (await scan.scan(utc(2027, 3, 30, 12, 0))).reminders == 1   # lock: near
+    assert (await scan.scan(utc(2027, 3, 30, 13, 0))).reminders == 2   # lock: overdue; large change: near
+    assert (await scan.scan(utc(2027, 3, 30, 14, 0))).reminders == 1   # large change: overdue
+    assert (await scan.scan(utc(2027, 3, 31, 9, 0))).reminders == 0
+
+
+async def test_an_omgaende_step_counts_working_hours_over_easter(world):
+    # Termination with a lock: ended in the system on Maundy Thursday 15:00 CET, one opening hour
+    # before closing. Four working hours (the configured "omgående") end Tuesday 30 March 11:00 CEST.
+    thursday = utc(2027, 3, 25, 14, 0)
+    started = await world.cases.start_case("termination", actor=ANNA, facts={"lock": True, "keys_held": True},
+                                           team_id=teams.TEAM_ID, now=thursday)
+    await world.cases.complete_step(started.reference, "end_in_system", ANNA, now=thursday)
+    case = await world.cases.get_by_reference(started.reference)
+    assert [(d.step_id, d.due_at) for d in world.cases.engine.deadlines(case)] == [
+        ("notify_lock_removal", utc(2027, 3, 30, 9, 0))]
+    scan = scanner(world)
+    assert (await scan.scan(utc(2027, 3, 26, 10, 0))).reminders == 0   # Good Friday
+    assert (await scan.scan(utc(2027, 3, 30, 8, 0))).reminders == 1    # 10:00 CEST: an hour left
+    assert (await scan.scan(utc(2027, 3, 30, 9, 0))).reminders == 1    # 11:00 CEST: overdue
