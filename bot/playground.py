@@ -128,6 +128,13 @@ def wait_for_listening(output: Path, process: subprocess.Popen, log_file: Path,
     raise PlaygroundError(f"the Agents Playground did not start within {timeout:.0f} s{_tail(log_file)}")
 
 
+def _accepts(port: int) -> bool:
+    """Whether something listens on this port of 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _serves_page(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
@@ -200,6 +207,9 @@ class LocalPlayground:
         return self
 
     def _start_bot(self) -> None:
+        if _accepts(self.bot_port):
+            raise PlaygroundError(f"port {self.bot_port} is taken (is the bot already running?); "
+                                  "choose another one with --port")
         log.info("starting the bot on %s", self.endpoint)
         self.bot = subprocess.Popen(bot_command(self.bot_port, self.database_url), cwd=os.getcwd(),
                                     env=bot_environment(), stdin=subprocess.DEVNULL, stdout=self._bot_output,
@@ -248,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=DEFAULT_BOT_PORT, help="the bot's port (default 3978)")
     parser.add_argument("--web-port", type=int, default=DEFAULT_WEB_PORT,
                         help="the Playground's web port (default 56150; another one if it is taken)")
-    parser.add_argument("--database-url", default=os.environ.get("PLAYGROUND_DATABASE_URL", DEFAULT_DATABASE_URL),
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL,
                         help=f"the bot's database (default {DEFAULT_DATABASE_URL}, kept between runs)")
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                         help="where the Playground's log goes (default data/playground)")
