@@ -18,12 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import bindparam, exists, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .case_tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
+from .db import autocommit
 from .domain import wording
 from .domain.calendar import DomainConfig
 from .domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
@@ -35,6 +36,16 @@ log = logging.getLogger(__name__)
 REFERENCE_PREFIX = "TL"
 
 Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
+
+# Core statements, built once: loading and flushing ORM objects cost more than the queries
+# themselves on the hot path (docs/performance.md). Listeners still get the ORM session.
+_CASES = CaseRow.__table__
+_EVENTS = CaseEventRow.__table__
+_CASE_BY_REFERENCE = select(_CASES).where(_CASES.c.reference == bindparam("reference"))
+_CASE_BY_REFERENCE_FOR_UPDATE = _CASE_BY_REFERENCE.with_for_update()
+_EVENTS_OF_CASE = select(_EVENTS).where(_EVENTS.c.case_id == bindparam("case_id")).order_by(_EVENTS.c.seq)
+_INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
+_INSERT_EVENTS = insert(_EVENTS)
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,7 @@ class CaseService:
         max_attempts: int = 5,
     ):
         self.sessions = sessions
+        self._reader = autocommit(sessions.kw["bind"])  # reads need no transaction around them
         self.engine = engine or CaseEngine()
         self.listeners: list[Listener] = list(listeners)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
@@ -122,11 +134,9 @@ class CaseService:
                 year = self.engine.calendar.local_date(at).year
                 reference = format_reference(year, await self._next_number(session, year))
                 change = replace(change, case=replace(change.case, reference=reference))
-                row = _new_case_row(change.case)
-                session.add(row)
-                await session.flush()
-                session.add_all(_event_row(row.id, event) for event in change.events)
-                await session.flush()
+                conn = await session.connection()
+                case_id = (await conn.execute(_INSERT_CASE, _case_values(change.case))).scalar_one()
+                await conn.execute(_INSERT_EVENTS, [_event_values(case_id, event) for event in change.events])
                 await self._notify(session, change)
                 return _result(change)
 
@@ -165,9 +175,9 @@ class CaseService:
     # --- queries ------------------------------------------------------------------------------
 
     async def get_by_reference(self, reference: str) -> Case | None:
-        async with self.sessions() as session:
-            row = await session.scalar(select(CaseRow).where(CaseRow.reference == reference))
-            return None if row is None else await self._load(session, row)
+        async with self._reader.connect() as conn:
+            row = (await conn.execute(_CASE_BY_REFERENCE, {"reference": reference})).first()
+            return None if row is None else await self._load(conn, row)
 
     async def open_cases_for_team(self, team_id: str | None = None, conversation_id: str | None = None) -> list[Case]:
         """Open cases of a team and/or a conversation (either match counts)."""
@@ -197,10 +207,11 @@ class CaseService:
     async def _mutate(self, reference: str, action: Callable[[Case], Change]) -> CaseResult:
         async def attempt() -> CaseResult:
             async with self.sessions() as session, session.begin():
-                row = await self._lock_case(session, reference)
-                change = action(await self._load(session, row))
+                conn = await session.connection()
+                row = await self._lock_case(conn, reference)
+                change = action(await self._load(conn, row))
                 if change.events:
-                    await self._append_events(session, row, change)
+                    await self._append_events(conn, row, change)
                     await self._notify(session, change)
                 return _result(change)
 
@@ -218,15 +229,15 @@ class CaseService:
                 log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
         raise ConcurrentUpdateError(wording.CONCURRENT_UPDATE)
 
-    async def _lock_case(self, session: AsyncSession, reference: str) -> CaseRow:
+    async def _lock_case(self, conn, reference: str):
         # FOR UPDATE is a no-op on SQLite, whose single connection serialises writers anyway.
-        row = await session.scalar(select(CaseRow).where(CaseRow.reference == reference).with_for_update())
+        row = (await conn.execute(_CASE_BY_REFERENCE_FOR_UPDATE, {"reference": reference})).first()
         if row is None:
             raise CaseNotFoundError(wording.case_not_found(reference))
         return row
 
-    async def _load(self, session: AsyncSession, row: CaseRow) -> Case:
-        events = (await session.scalars(select(CaseEventRow).where(CaseEventRow.case_id == row.id).order_by(CaseEventRow.seq))).all()
+    async def _load(self, conn, row) -> Case:
+        events = (await conn.execute(_EVENTS_OF_CASE, {"case_id": row.id})).all()
         return self._restore(row, events)
 
     async def _open_cases(self, condition) -> list[Case]:
@@ -276,23 +287,18 @@ class CaseService:
         )
         return (await session.execute(statement)).scalar_one()
 
-    async def _append_events(self, session: AsyncSession, row: CaseRow, change: Change) -> None:
+    async def _append_events(self, conn, row, change: Change) -> None:
         """Append the new events and move the projection on, if nobody else did meanwhile."""
         case = change.case
         old_version = len(case.events) - len(change.events)
         values = {"version": len(case.events), "status": case.status.value, "updated_at": case.events[-1].at}
         if not case.is_open:
             values["ended_at"] = case.events[-1].at
-        result = await session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == row.id, CaseRow.version == old_version)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        result = await conn.execute(update(_CASES).where(_CASES.c.id == row.id, _CASES.c.version == old_version)
+                                    .values(**values))
         if result.rowcount != 1:
             raise _VersionConflict(case.reference)
-        session.add_all(_event_row(row.id, event) for event in change.events)
-        await session.flush()
+        await conn.execute(_INSERT_EVENTS, [_event_values(row.id, event) for event in change.events])
 
     async def _notify(self, session: AsyncSession, change: Change) -> None:
         for listener in self.listeners:
@@ -317,9 +323,9 @@ def _result(change: Change) -> CaseResult:
     return CaseResult(change.case, change.events, change.already_done, change.message, change.warnings)
 
 
-def _new_case_row(case: Case) -> CaseRow:
+def _case_values(case: Case) -> dict[str, Any]:
     opened = case.events[0]
-    return CaseRow(
+    return dict(
         reference=case.reference,
         routine_key=case.routine.key,
         facts=_facts_to_json(case.facts),
@@ -338,8 +344,8 @@ def _facts_to_json(facts: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value.isoformat() if isinstance(value, date) else value for name, value in facts.items()}
 
 
-def _event_row(case_id: int, event: CaseEvent) -> CaseEventRow:
-    return CaseEventRow(
+def _event_values(case_id: int, event: CaseEvent) -> dict[str, Any]:
+    return dict(
         case_id=case_id,
         seq=event.seq,
         kind=event.kind.value,

@@ -17,11 +17,35 @@ from typing import Dict, Iterable, List
 from botbuilder.core import Storage, StoreItem
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
-from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from .dialect import upsert
+from .db import autocommit, one_statement
 from .models import BotStateRow
+
+# Core statements on the table, built once: the ORM's per-statement work (entity loading, unit of
+# work, IN expansion) was a third of a turn's CPU (docs/performance.md).
+_STATE = BotStateRow.__table__
+_READ_ONE = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(_STATE.c.key == bindparam("key"))
+_READ_MANY = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(
+    _STATE.c.key.in_(bindparam("keys", expanding=True)))
+_UPDATE_IF_CURRENT = (
+    update(_STATE)
+    .where(_STATE.c.key == bindparam("k"), _STATE.c.etag == bindparam("expected"))
+    .values(document=bindparam("doc"), etag=bindparam("new_etag"), updated_at=bindparam("at"))
+)
+_EXISTS = select(_STATE.c.key).where(_STATE.c.key == bindparam("key"))
+_INSERT = insert(_STATE)
+
+
+def _upsert_for(dialect_name: str):
+    dialect_insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    statement = dialect_insert(_STATE)
+    return statement.on_conflict_do_update(
+        index_elements=[_STATE.c.key],
+        set_={name: statement.excluded[name] for name in ("document", "etag", "updated_at")},
+    )
 
 
 class EtagConflictError(KeyError):
@@ -62,10 +86,18 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _engine_of(sessions_or_engine) -> AsyncEngine:
+    if isinstance(sessions_or_engine, AsyncEngine):
+        return sessions_or_engine
+    return sessions_or_engine.kw["bind"]
+
+
 class SqlStorage(Storage):
-    def __init__(self, sessions: async_sessionmaker) -> None:
+    def __init__(self, sessions: async_sessionmaker | AsyncEngine) -> None:
         super().__init__()
-        self._sessions = sessions
+        self._engine = _engine_of(sessions)
+        self._autocommit = autocommit(self._engine)
+        self._upsert = _upsert_for(self._engine.dialect.name)
 
     async def read(self, keys: Iterable[str]) -> Dict[str, object]:
         if keys is None:
@@ -73,55 +105,65 @@ class SqlStorage(Storage):
         keys = list(keys)
         if not keys:
             return {}
-        async with self._sessions() as session:
-            rows = (await session.execute(select(BotStateRow).where(BotStateRow.key.in_(keys)))).scalars()
-            return {row.key: _decode(row.document, row.etag) for row in rows}
+        statement, params = (_READ_ONE, {"key": keys[0]}) if len(keys) == 1 else (_READ_MANY, {"keys": keys})
+        async with self._autocommit.connect() as conn:
+            rows = (await conn.execute(statement, params)).all()
+        return {row.key: _decode(row.document, row.etag) for row in rows}
 
     async def write(self, changes: Dict[str, StoreItem]) -> None:
         if changes is None:
             raise Exception("Changes are required when writing")
         if not changes:
             return
-        async with self._sessions.begin() as session:
-            for key, item in changes.items():
-                new_etag = uuid.uuid4().hex
-                await self._write_one(session, key, item, new_etag)
-                _set_etag(item, new_etag)
+        writes = [self._prepare(key, item) for key, item in changes.items()]
+        if len(writes) == 1 and await self._write_single(writes[0]):
+            _set_etag(changes[writes[0]["k"]], writes[0]["new_etag"])
+            return
+        async with self._engine.begin() as conn:  # a batch is all or nothing
+            for write in writes:
+                await self._write_one(conn, write)
+        for write in writes:
+            _set_etag(changes[write["k"]], write["new_etag"])
 
-    async def _write_one(self, session, key: str, item, new_etag: str) -> None:
+    @staticmethod
+    def _prepare(key: str, item) -> dict:
         expected = _etag_of(item)
         if expected == "":
             raise ValueError(f"storage write for '{key}': an empty eTag is not allowed")
-        document = _encode(item)
-        now = _now()
-        if expected in (None, "*"):
-            await session.execute(
-                upsert(session, BotStateRow, {"key": key, "document": document, "etag": new_etag, "updated_at": now},
-                       index_elements=["key"], update_columns=["document", "etag", "updated_at"])
-            )
+        return {"k": key, "expected": expected, "doc": _encode(item), "new_etag": uuid.uuid4().hex, "at": _now()}
+
+    async def _write_single(self, write: dict) -> bool:
+        """The usual turn-end write as one self-committing statement (one round trip on PostgreSQL).
+        False when it needs the careful path: a conditional write that matched no row."""
+        async with one_statement(self._autocommit) as conn:
+            if write["expected"] in (None, "*"):
+                await conn.execute(self._upsert, _row_values(write))
+                return True
+            return (await conn.execute(_UPDATE_IF_CURRENT, write)).rowcount == 1
+
+    async def _write_one(self, conn, write: dict) -> None:
+        if write["expected"] in (None, "*"):
+            await conn.execute(self._upsert, _row_values(write))
             return
-        result = await session.execute(
-            update(BotStateRow)
-            .where(BotStateRow.key == key, BotStateRow.etag == expected)
-            .values(document=document, etag=new_etag, updated_at=now)
-        )
-        if result.rowcount == 1:
+        if (await conn.execute(_UPDATE_IF_CURRENT, write)).rowcount == 1:
             return
-        exists = (await session.execute(select(BotStateRow.key).where(BotStateRow.key == key))).first()
-        if exists:
-            raise EtagConflictError(f"eTag conflict for storage key '{key}'")
-        session.add(BotStateRow(key=key, document=document, etag=new_etag, updated_at=now))
-        await session.flush()
+        if (await conn.execute(_EXISTS, {"key": write["k"]})).first():
+            raise EtagConflictError(f"eTag conflict for storage key '{write['k']}'")
+        await conn.execute(_INSERT, _row_values(write))
 
     async def delete(self, keys: List[str]) -> None:
         keys = list(keys or [])
         if not keys:
             return
-        async with self._sessions.begin() as session:
-            await session.execute(delete(BotStateRow).where(BotStateRow.key.in_(keys)))
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(_STATE).where(_STATE.c.key.in_(keys)))
 
     async def purge_idle(self, older_than: timedelta) -> int:
         """Forget the state of conversations idle for longer than `older_than`."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(delete(BotStateRow).where(BotStateRow.updated_at < _now() - older_than))
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(_STATE).where(_STATE.c.updated_at < _now() - older_than))
             return result.rowcount or 0
+
+
+def _row_values(write: dict) -> dict:
+    return {"key": write["k"], "document": write["doc"], "etag": write["new_etag"], "updated_at": write["at"]}

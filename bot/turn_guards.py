@@ -19,13 +19,15 @@ from typing import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import delete, text
+from sqlalchemy import bindparam, delete, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from . import texts
-from .db import is_sqlite
-from .dialect import insert_ignore
+from .db import autocommit, is_sqlite, one_statement
 from .models import ProcessedActivityRow
+
+_PROCESSED = ProcessedActivityRow.__table__
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +74,8 @@ class ConversationSerializer(Middleware):
     """
 
     def __init__(self, lock_engine: AsyncEngine | None) -> None:
-        self._lock_engine = None if lock_engine is None or is_sqlite(lock_engine) else lock_engine
+        # Autocommit: lock and unlock are one round trip each, with no transaction around the turn.
+        self._lock_engine = None if lock_engine is None or is_sqlite(lock_engine) else autocommit(lock_engine)
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiters: dict[str, int] = {}
 
@@ -103,12 +106,15 @@ class ConversationSerializer(Middleware):
             return
         number = _lock_number(key)
         async with self._lock_engine.connect() as conn:
-            await conn.execute(text("SELECT pg_advisory_lock(:n)"), {"n": number})
+            await conn.execute(_ADVISORY_LOCK, {"n": number})
             try:
                 yield
             finally:
-                await conn.execute(text("SELECT pg_advisory_unlock(:n)"), {"n": number})
-                await conn.commit()
+                await conn.execute(_ADVISORY_UNLOCK, {"n": number})
+
+
+_ADVISORY_LOCK = text("SELECT pg_advisory_lock(:n)")
+_ADVISORY_UNLOCK = text("SELECT pg_advisory_unlock(:n)")
 
 
 def activity_key(context: TurnContext) -> str | None:
@@ -125,8 +131,11 @@ class RedeliveryGuard(Middleware):
     # need a response body, which a skipped turn could not give.
     _EXEMPT_TYPES = {ActivityTypes.invoke}
 
-    def __init__(self, sessions: async_sessionmaker, ttl: timedelta) -> None:
-        self._sessions = sessions
+    def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta) -> None:
+        self._engine = sessions if isinstance(sessions, AsyncEngine) else sessions.kw["bind"]
+        self._autocommit = autocommit(self._engine)
+        dialect_insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+        self._claim_statement = dialect_insert(_PROCESSED).on_conflict_do_nothing(index_elements=[_PROCESSED.c.key])
         self._ttl = ttl
 
     async def on_turn(self, context: TurnContext, logic: NextLogic):
@@ -143,20 +152,20 @@ class RedeliveryGuard(Middleware):
             raise
 
     async def _claim(self, key: str) -> bool:
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                insert_ignore(session, ProcessedActivityRow,
-                              {"key": key, "received_at": datetime.now(timezone.utc)},
-                              index_elements=["key"])
-            )
+        """One self-committing INSERT … ON CONFLICT DO NOTHING: it either claims the id or finds it."""
+        async with one_statement(self._autocommit) as conn:
+            result = await conn.execute(self._claim_statement, {"key": key, "received_at": datetime.now(timezone.utc)})
             return result.rowcount == 1
 
     async def _release(self, key: str) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(delete(ProcessedActivityRow).where(ProcessedActivityRow.key == key))
+        async with one_statement(self._autocommit) as conn:
+            await conn.execute(_RELEASE, {"key": key})
 
     async def purge_expired(self) -> int:
         cutoff = datetime.now(timezone.utc) - self._ttl
-        async with self._sessions.begin() as session:
-            result = await session.execute(delete(ProcessedActivityRow).where(ProcessedActivityRow.received_at < cutoff))
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(_PROCESSED).where(_PROCESSED.c.received_at < cutoff))
             return result.rowcount or 0
+
+
+_RELEASE = delete(_PROCESSED).where(_PROCESSED.c.key == bindparam("key"))
