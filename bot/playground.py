@@ -175,7 +175,7 @@ class LocalPlayground:
         self.bot_port = bot_port
         self.web_port = web_port
         self.database_url = database_url
-        self.work_dir = Path(work_dir)
+        self.work_dir = Path(work_dir).resolve()  # the Playground runs in CONFIG_DIR
         self._bot_output = bot_output
         self.bot: subprocess.Popen | None = None
         self.playground: subprocess.Popen | None = None

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from bot.playground import free_port, missing_tooling
+from bot.playground import CONFIG_DIR, free_port, missing_tooling
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +50,10 @@ def test_the_command_prints_the_address_and_ctrl_c_stops_both(tmp_path):
     bot_port = free_port()
     output = tmp_path / "output.txt"
     command = [sys.executable, "-m", "bot", "playground", "--port", str(bot_port), "--web-port", str(free_port()),
-               "--database-url", f"sqlite:///{tmp_path}/playground.db", "--work-dir", str(tmp_path / "work")]
+               "--database-url", "sqlite:///./playground.db", "--work-dir", "work"]
     with output.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(command, cwd=tmp_path, stdout=sink, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
     try:
         url, web_port = _wait_for_address(output, process)
         assert _status(url) == 200, "the Playground's page"
@@ -65,3 +66,7 @@ def test_the_command_prints_the_address_and_ctrl_c_stops_both(tmp_path):
             process.wait()
     assert not _listening(bot_port), "the bot still listens after Ctrl-C"
     assert not _listening(web_port), "the Playground still listens after Ctrl-C"
+    # Relative paths are the caller's, not the Playground's working directory (the config folder).
+    assert (tmp_path / "playground.db").is_file()
+    assert (tmp_path / "work" / "m365agentsplayground.log").is_file()
+    assert not any((CONFIG_DIR / name).exists() for name in ("work", "devTools", "playground.db"))
