@@ -56,6 +56,7 @@ STATUS_ON = "Notiserna går till {place} sedan {time} ({name})."
 STATUS_OFF = "Notiserna är avstängda. Skriv **notiser här** i den kanal som ska få dem."
 STATUS_NONE = "Inga notiser är påslagna för teamet. Skriv **notiser här** i den kanal som ska få dem."
 STATUS_PENDING = "Väntar på att skickas: {count}"
+STATUS_RETRYING = "Varav {count} har misslyckats och försöks igen ({error})."
 STATUS_FAILED_TITLE = "Kunde inte skickas: {count}"
 STATUS_FAILED_ROW = "{kind} {ref}– skapad {time}, {attempts} försök ({error})"
 STATUS_ALL_SENT = "Alla notiser är skickade."
@@ -263,7 +264,9 @@ class FailedNotice:
     error: str
 
 
-def status_card(channel: ChannelStatus | None, pending: int, failed: list[FailedNotice]) -> dict:
+def status_card(channel: ChannelStatus | None, pending: int, failed: list[FailedNotice], *, retrying: int = 0,
+                last_error: str | None = None) -> dict:
+    """`retrying`: pending notices that failed at least once (the connector is having trouble)."""
     body = [heading(STATUS_TITLE)]
     if channel is None:
         body.append(text_block(STATUS_NONE))
@@ -275,6 +278,9 @@ def status_card(channel: ChannelStatus | None, pending: int, failed: list[Failed
                                                 name=channel.subscribed_by)))
     if pending:
         body.append(text_block(STATUS_PENDING.format(count=pending)))
+    if retrying:
+        body.append(text_block(STATUS_RETRYING.format(count=retrying, error=last_error or "?"), color="Warning",
+                               spacing="None"))
     if failed:
         items = [text_block(STATUS_FAILED_TITLE.format(count=len(failed)), weight="Bolder", color="Attention")]
         items += [text_block(STATUS_FAILED_ROW.format(kind=KIND_NAMES.get(notice.kind, notice.kind),

@@ -103,9 +103,11 @@ class NoticeCommands:
         failed = [cards.FailedNotice(row.kind, row.case_reference, utc(row.created_at), row.attempts,
                                      row.last_error or "")
                   for row in await self._outbox.failed(channel.id)]
+        retrying, last_error = await self._outbox.retrying(channel.id)
         status = cards.ChannelStatus(channel.active, channel.conversation_id == conversation_id, channel.kind,
                                      channel.subscribed_by_name, channel.subscribed_at)
-        await context.send_activity(card_activity(cards.status_card(status, counts.get(PENDING, 0), failed)))
+        card = cards.status_card(status, counts.get(PENDING, 0), failed, retrying=retrying, last_error=last_error)
+        await context.send_activity(card_activity(card))
 
     # --- LarmlotsenBot's on_bot_added hook --------------------------------------------------------
 

@@ -179,6 +179,15 @@ class Outbox:
                                          .group_by(NoticeRow.status))
             return {status: count for status, count in rows}
 
+    async def retrying(self, channel_id: int) -> tuple[int, str | None]:
+        """Pending notices that have failed at least once, and the latest such error."""
+        async with self._sessions() as session:
+            waiting = (NoticeRow.channel_id == channel_id, NoticeRow.status == PENDING, NoticeRow.attempts > 0)
+            count = await session.scalar(select(func.count()).where(*waiting))
+            error = await session.scalar(select(NoticeRow.last_error).where(*waiting).order_by(NoticeRow.id.desc())
+                                         .limit(1))
+            return count or 0, error
+
     async def failed(self, channel_id: int, limit: int = 20) -> list[NoticeRow]:
         async with self._sessions() as session:
             rows = await session.scalars(select(NoticeRow).where(NoticeRow.channel_id == channel_id,

@@ -46,7 +46,7 @@ def all_notice_cards() -> dict[str, dict]:
         "digest": cards.digest_card(AT.date(), [cards.DigestRow(priority, due), cards.DigestRow(accepted, None)],
                                     [(accepted, "notify_installation", AT - timedelta(hours=1))], AT),
         "digest_empty": cards.digest_card(AT.date(), [], [], AT),
-        "status_on_with_failures": cards.status_card(channel, 3, failed),
+        "status_on_with_failures": cards.status_card(channel, 3, failed, retrying=2, last_error="http 429"),
         "status_on": cards.status_card(channel, 0, []),
         "status_off": cards.status_card(cards.ChannelStatus(False, True, "channel", "Anna", AT), 0, []),
         "status_none": cards.status_card(None, 0, []),
