@@ -25,9 +25,13 @@ from .base import (
 MAX_DONE_BUTTONS = 3
 
 
-def checklist_card(case: Case, due: dict[str, datetime], now: datetime) -> dict:
-    """`due` maps step ids to deadlines (from the engine); `now` decides what is overdue."""
-    body = [_header(case), _facts(case)]
+def checklist_card(case: Case, due: dict[str, datetime], now: datetime, notice: str = "") -> dict:
+    """`due` maps step ids to deadlines (from the engine); `now` decides what is overdue; `notice`
+    is what the last button did (a card that replaces itself has no other place to say it)."""
+    body = [_header(case)]
+    if notice:
+        body.append(text_block(notice, weight="Bolder", color="Accent", spacing="Small"))
+    body.append(_facts(case))
     body += _step_sections(case, due, now)
     body += _guidance(case)
     body += _contacts(case)

@@ -61,7 +61,7 @@ async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) 
         outcome = await _act(actions, verb, reference, data, actor, place)
     except Refusal as refusal:
         return Reply(message=w.REFUSED_PREFIX + refusal.message)
-    return Reply(card=actions.card(outcome.case), message=outcome.message)
+    return Reply(card=actions.card(outcome.case, notice=outcome.message), message=outcome.message)
 
 
 async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor, place):

@@ -69,9 +69,9 @@ class CaseActions:
         instruction = case.routine.decline.instruction if case.routine.decline else ""
         return Outcome(result.case, w.DECLINED.format(ref=reference, instruction=instruction), bool(result.events))
 
-    def card(self, case: Case) -> dict:
+    def card(self, case: Case, notice: str = "") -> dict:
         due = {deadline.step_id: deadline.due_at for deadline in self.cases.engine.deadlines(case)}
-        return checklist_card(case, due, self._services.clock())
+        return checklist_card(case, due, self._services.clock(), notice)
 
     def next_deadline(self, case: Case):
         step = case.next_step

@@ -51,7 +51,8 @@ def all_cards() -> dict[str, dict]:
                                 facts=facts, customer_ref="Löpnr 7", team_id="19:team").case
         cards[f"checklist_{key}_new"] = checklist_card(case, _due(engine, case), NOW)
         middle = _walk(case, 2, NOW - timedelta(hours=3))
-        cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle), NOW)
+        cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle), NOW,
+                                                          notice="Steg 2 är klart.")
         finished = _walk(case, 30, NOW)
         cards[f"checklist_{key}_all_done"] = checklist_card(finished, _due(engine, finished), NOW)
         closed = finished.close(ANNA, NOW).case

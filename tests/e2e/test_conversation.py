@@ -233,3 +233,13 @@ async def test_in_a_channel_the_clicked_card_is_updated_in_place_for_everyone(bo
     updates = [s for s in connector.sent if s.method == "PUT"]
     assert updates and updates[-1].reply_to == card_message_id
     assert reference in str(updates[-1].cards[0]) and "Klart – Anna Andersson" in str(updates[-1].cards[0])
+
+
+async def test_a_clicked_step_says_what_happened_on_the_card_itself(bot, connector):
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    data = {"caseId": reference, "stepId": "move_notice_received"}
+    first = await bot.post(teams.card_execute(chat, bot.service_url, "completeStep", data))
+    assert "är klart." in str(first.body["value"]["body"][:3])
+    again = await bot.post(teams.card_execute(chat, bot.service_url, "completeStep", data))
+    assert "är redan klart." in str(again.body["value"]["body"][:3])
