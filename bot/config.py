@@ -80,6 +80,8 @@ class Settings:
     notice_send_timeout_seconds: int = 30
     # A worker's claim on a notice expires after this many seconds (a crashed worker's notices resume).
     notice_lease_seconds: int = 300
+    # Delivered, failed and cancelled notices are forgotten after this many days.
+    notice_keep_days: int = 30
     # Retention (months) of closed cases before the purge.
     retention_months: int = 24
     # Idle conversation state expires after this many days.
@@ -164,6 +166,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         notice_give_up_hours=_int(env, "NOTICE_GIVE_UP_HOURS", 24),
         notice_send_timeout_seconds=_int(env, "NOTICE_SEND_TIMEOUT_SECONDS", 30),
         notice_lease_seconds=_int(env, "NOTICE_LEASE_SECONDS", 300),
+        notice_keep_days=_int(env, "NOTICE_KEEP_DAYS", 30),
         retention_months=_int(env, "RETENTION_MONTHS", 24),
         state_ttl_days=_int(env, "STATE_TTL_DAYS", 90),
         case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",

@@ -53,7 +53,7 @@ class CaseNoticeListener:
         # The case as it was right after this event (several events may come in one change).
         at_event = case.with_events(case.events[: event.seq])
         kind = event.kind
-        if kind in (EventKind.NOTE,):
+        if kind is EventKind.NOTE:
             return []
         if kind is EventKind.REMINDER_SENT:
             return [self._reminder(channel, at_event, event)]

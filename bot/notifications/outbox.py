@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import event, exists, func, or_, select, update
+from sqlalchemy import delete, event, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -163,6 +163,15 @@ class Outbox:
             result = await session.execute(
                 update(NoticeRow).where(NoticeRow.claimed_by == worker, NoticeRow.status == PENDING)
                 .values(claimed_until=None, claimed_by=None)
+            )
+            return result.rowcount
+
+    async def purge_finished(self, before: datetime) -> int:
+        """Forget delivered, failed and cancelled notices finished before `before`: they carry card
+        text (customer references, names) and are no part of the case log."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(NoticeRow).where(NoticeRow.status != PENDING, NoticeRow.finished_at < before)
             )
             return result.rowcount
 

@@ -10,7 +10,8 @@ A reminder is a `reminder_sent` event on the case (CaseService.record_reminder);
 queued by the listener in the same transaction. Its dedupe key makes a second process's
 identical reminder fail and roll back, so each reminder is recorded and sent once.
 
-The digest goes out on working days from `digest_time` (local time) on, once per channel and day.
+The digest goes out on working days from `digest_time` (local time) on, once per channel and day,
+when the team has open cases.
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ class ReminderScanner:
         return calendar.is_working_day(day) and now >= calendar.at_local(day, self.digest_time)
 
     async def _queue_digest(self, channel: NoticeChannel, cases: list[Case], now: datetime) -> int:
+        if not cases:
+            return 0  # a daily "nothing open" would only be noise in the channel
         engine = self.cases.engine
         day = engine.calendar.local_date(now)
         rows = [cards.DigestRow(case, engine.due_at(case, case.next_step) if case.next_step else None) for case in cases]

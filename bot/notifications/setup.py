@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -26,6 +26,8 @@ from .worker import NoticeWorker, WorkerTuning
 
 log = logging.getLogger(__name__)
 
+_HOUSEKEEPING_EVERY_S = 3600
+
 
 @dataclass
 class Notifications:
@@ -35,13 +37,27 @@ class Notifications:
     worker: NoticeWorker
     scanner: ReminderScanner
     scan_every_s: float
+    keep: timedelta = timedelta(days=30)
     tasks: list[asyncio.Task] = field(default_factory=list)
 
     async def start(self, runtime) -> None:
-        """runtime.extras["on_ready"] hook: start the worker and the scan with the app."""
+        """runtime.extras["on_ready"] hook: start the worker, the scan and the housekeeping with the app."""
         self.tasks = [asyncio.create_task(self.worker.run(), name="notice-worker"),
-                      asyncio.create_task(self.scanner.run(self.scan_every_s), name="reminder-scan")]
+                      asyncio.create_task(self.scanner.run(self.scan_every_s), name="reminder-scan"),
+                      asyncio.create_task(self._housekeeping(), name="notice-housekeeping")]
         runtime.background.extend(self.tasks)
+
+    async def _housekeeping(self) -> None:
+        while True:
+            try:
+                purged = await self.outbox.purge_finished(datetime.now(timezone.utc) - self.keep)
+                if purged:
+                    log.info("notices: %d finished notice(s) older than %s forgotten", purged, self.keep)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
+                log.exception("notice housekeeping failed; will try again")
+            await asyncio.sleep(_HOUSEKEEPING_EVERY_S)
 
     async def stop(self, runtime) -> None:
         """runtime.extras["on_stop"] hook: the app already cancelled its background tasks."""
@@ -70,7 +86,7 @@ def install_notifications(*, settings: Settings, sessions: async_sessionmaker, c
                               digest_time=time.fromisoformat(settings.digest_time))
     listener.wake = scanner.wake = worker.wake
     notifications = Notifications(outbox, subscriptions, NoticeCommands(subscriptions, outbox), worker, scanner,
-                                  settings.reminder_scan_seconds)
+                                  settings.reminder_scan_seconds, timedelta(days=settings.notice_keep_days))
     extras.setdefault("on_ready", []).append(notifications.start)
     extras.setdefault("on_stop", []).append(notifications.stop)
     extras["notifications"] = notifications

@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialect import upsert
 from bot.domain import Case
-from bot.notification_tables import HomeTeamRow, NoticeChannelRow
+from bot.notification_tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,13 @@ class Subscriptions:
         values = dict(scope=scope, kind=kind, conversation_id=conversation_id, reference=reference, active=True,
                       subscribed_by_id=actor_id, subscribed_by_name=actor_name, subscribed_at=now, updated_at=now)
         async with self._sessions.begin() as session:
+            before = await channel_in(session, scope)
             await session.execute(upsert(session, NoticeChannelRow, values, index_elements=["scope"],
                                          update_columns=[k for k in values if k != "scope"]))
+            if before is not None and before.conversation_id != conversation_id:
+                # The notices moved to another channel: the case cards in the old one are not updated
+                # any more; the next event of each case posts a fresh card here.
+                await session.execute(delete(CaseCardRow).where(CaseCardRow.channel_id == before.id))
             return await channel_in(session, scope)
 
     async def unsubscribe(self, scope: str, now: datetime) -> bool:

@@ -9,8 +9,10 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from botbuilder.schema import Activity
 
 from bot.domain import DomainError
+from bot.notifications.delivery import channel_reference
 from bot.notifications.outbox import NewNotice, enqueue
 from tests.support import teams
 
@@ -116,3 +118,29 @@ async def test_a_failed_notice_is_logged_with_its_id(world, connector, caplog):
     failed = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(failed) == 1 and f"notice id={row.id}" in failed[0].getMessage()
     assert "n-0" not in caplog.text, "the log never carries a message's text"
+
+
+async def test_moving_the_notices_to_another_channel_posts_fresh_cards_there(world, connector):
+    started = await world.cases.start_case("new_order", actor=ANNA, facts={}, team_id=teams.TEAM_ID)
+    worker = world.worker()
+    await worker.drain()
+    other = teams.channel()
+    other.id = "19:larm-kanal@thread.tacv2"
+    activity = Activity().deserialize(teams.message(other, connector.url, "notiser här"))
+    await world.subscriptions.subscribe(scope=teams.TEAM_ID, kind="channel", conversation_id=other.id,
+                                        reference=channel_reference(activity), actor_id=ANNA.id, actor_name=ANNA.name,
+                                        now=now())
+    await world.cases.complete_step(started.reference, "accept", ANNA)
+    await worker.drain()
+    moved = [s for s in connector.sent if s.conversation_id.startswith(other.id)]
+    assert [s.method for s in moved] == ["POST", "POST"], "a fresh card, then the line in its thread"
+    assert moved[1].conversation_id == f"{other.id};messageid=sent-2"
+
+
+async def test_finished_notices_are_forgotten_after_the_keep_time_pending_ones_never(world, connector):
+    await world.queue_plain(3, now())
+    await world.worker().drain()
+    await world.queue_plain(2, now(), prefix="later")
+    assert await world.outbox.purge_finished(now() - timedelta(days=30)) == 0
+    assert await world.outbox.purge_finished(now() + timedelta(seconds=1)) == 3
+    assert Counter(row.status for row in await world.outbox.all()) == {"pending": 2}

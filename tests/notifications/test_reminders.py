@@ -152,3 +152,7 @@ async def test_an_omgaende_step_counts_working_hours_over_easter(world):
     assert (await scan.scan(utc(2027, 3, 26, 10, 0))).reminders == 0   # Good Friday
     assert (await scan.scan(utc(2027, 3, 30, 8, 0))).reminders == 1    # 10:00 CEST: an hour left
     assert (await scan.scan(utc(2027, 3, 30, 9, 0))).reminders == 1    # 11:00 CEST: overdue
+
+
+async def test_no_digest_for_a_team_without_open_cases(world):
+    assert (await scanner(world).scan(utc(2027, 3, 25, 9, 0))).digests == 0
