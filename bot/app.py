@@ -16,7 +16,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ConversationState
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -26,7 +25,7 @@ from .adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
 from .handler import LarmlotsenBot
-from .storage import SqlStorage
+from .storage import SqlConversationState, SqlStorage
 from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
 
 log = logging.getLogger(__name__)
@@ -62,7 +61,7 @@ def build_runtime(settings: Settings) -> Runtime:
         settings.database_url, pool_size=settings.db_pool_size
     )
     storage = SqlStorage(sessions)
-    conversation_state = ConversationState(storage)
+    conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
     redelivery = RedeliveryGuard(sessions, timedelta(hours=settings.dedupe_ttl_hours))
     adapter.use(TenantAllowlist(settings.tenant_allowlist))

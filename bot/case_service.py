@@ -41,9 +41,19 @@ Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]
 # themselves on the hot path (docs/performance.md). Listeners still get the ORM session.
 _CASES = CaseRow.__table__
 _EVENTS = CaseEventRow.__table__
-_CASE_BY_REFERENCE = select(_CASES).where(_CASES.c.reference == bindparam("reference"))
-_CASE_BY_REFERENCE_FOR_UPDATE = _CASE_BY_REFERENCE.with_for_update()
-_EVENTS_OF_CASE = select(_EVENTS).where(_EVENTS.c.case_id == bindparam("case_id")).order_by(_EVENTS.c.seq)
+# A case and its events in one statement (one round trip): one row per event, case columns repeated.
+_CASE_WITH_EVENTS = (
+    select(_CASES.c.id, _CASES.c.reference, _CASES.c.routine_key, _CASES.c.facts, _CASES.c.team_id,
+           _CASES.c.conversation_id, _CASES.c.customer_ref, _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.at,
+           _EVENTS.c.actor_id, _EVENTS.c.actor_name, _EVENTS.c.step_id, _EVENTS.c.text)
+    .select_from(_CASES.outerjoin(_EVENTS, _EVENTS.c.case_id == _CASES.c.id))
+    .where(_CASES.c.reference == bindparam("reference"))
+    .order_by(_EVENTS.c.seq)
+)
+# Locking takes two statements: after waiting for a lock, PostgreSQL returns the row as committed
+# by the other writer but a join's event rows from before the wait; a second statement sees them.
+_CASE_FOR_UPDATE = select(_CASES.c.id).where(_CASES.c.reference == bindparam("reference")).with_for_update()
+_CASE_WITH_EVENTS_BY_ID = _CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id"))
 _INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
 _INSERT_EVENTS = insert(_EVENTS)
 
@@ -176,8 +186,8 @@ class CaseService:
 
     async def get_by_reference(self, reference: str) -> Case | None:
         async with self._reader.connect() as conn:
-            row = (await conn.execute(_CASE_BY_REFERENCE, {"reference": reference})).first()
-            return None if row is None else await self._load(conn, row)
+            rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
+        return self._restore(rows[0], _event_rows(rows)) if rows else None
 
     async def open_cases_for_team(self, team_id: str | None = None, conversation_id: str | None = None) -> list[Case]:
         """Open cases of a team and/or a conversation (either match counts)."""
@@ -208,10 +218,10 @@ class CaseService:
         async def attempt() -> CaseResult:
             async with self.sessions() as session, session.begin():
                 conn = await session.connection()
-                row = await self._lock_case(conn, reference)
-                change = action(await self._load(conn, row))
+                rows = await self._lock_case(conn, reference)
+                change = action(self._restore(rows[0], _event_rows(rows)))
                 if change.events:
-                    await self._append_events(conn, row, change)
+                    await self._append_events(conn, rows[0], change)
                     await self._notify(session, change)
                 return _result(change)
 
@@ -229,16 +239,13 @@ class CaseService:
                 log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
         raise ConcurrentUpdateError(wording.CONCURRENT_UPDATE)
 
-    async def _lock_case(self, conn, reference: str):
+    async def _lock_case(self, conn, reference: str) -> list:
+        """The case row locked (FOR UPDATE OF cases), with its events."""
         # FOR UPDATE is a no-op on SQLite, whose single connection serialises writers anyway.
-        row = (await conn.execute(_CASE_BY_REFERENCE_FOR_UPDATE, {"reference": reference})).first()
-        if row is None:
+        case_id = (await conn.execute(_CASE_FOR_UPDATE, {"reference": reference})).scalar()
+        if case_id is None:
             raise CaseNotFoundError(wording.case_not_found(reference))
-        return row
-
-    async def _load(self, conn, row) -> Case:
-        events = (await conn.execute(_EVENTS_OF_CASE, {"case_id": row.id})).all()
-        return self._restore(row, events)
+        return (await conn.execute(_CASE_WITH_EVENTS_BY_ID, {"reference": reference, "case_id": case_id})).all()
 
     async def _open_cases(self, condition) -> list[Case]:
         query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
@@ -355,6 +362,11 @@ def _event_values(case_id: int, event: CaseEvent) -> dict[str, Any]:
         actor_name=event.actor.name,
         at=event.at,
     )
+
+
+def _event_rows(rows: Sequence) -> list:
+    """The event part of joined case rows (a case without events has one row with seq NULL)."""
+    return [row for row in rows if row.seq is not None]
 
 
 def _event_from_row(row: CaseEventRow) -> CaseEvent:

@@ -12,9 +12,9 @@ import re
 import time
 from pathlib import Path
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import StaticPool
@@ -163,10 +163,11 @@ async def schema_is_current(engine: AsyncEngine) -> bool:
     head = head_revision()
     if head is None:
         return False
-    async with engine.connect() as conn:
-        if not await conn.run_sync(lambda sync: inspect(sync).has_table("alembic_version")):
-            return False
-        versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    try:
+        async with engine.connect() as conn:
+            versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    except DBAPIError:  # no such table yet (a new database); a real outage shows again in migrate()
+        return False
     return versions == [head]
 
 
