@@ -144,8 +144,10 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         activity.conversation.id if activity.conversation else None,
         exc_info=error,
     )
-    if activity.type == "invoke":
-        return  # the HTTP layer answers the invoke; a chat message would be noise.
+    if activity.type != "message":
+        # Only someone who wrote or clicked is waiting for an answer; an invoke is answered by the
+        # HTTP layer, and a proactive notice turn must not post an apology into a channel.
+        return
     try:
         await context.send_activity(texts.TURN_FAILED)
     except Exception:  # noqa: BLE001 - the apology is best effort

@@ -51,6 +51,9 @@ HELP_COMMANDS = (
     "**klar** – markera nästa steg i ärendet du arbetar med\n\n"
     "**ångra** följt av en orsak – ångra senaste steget\n\n"
     "**avbryt** – lämna frågorna du är mitt i\n\n"
+    "**notiser här** / **notiser av** / **notiser** – teamets notiskanal (i en kanal)\n\n"
+    "**mitt team** – gör kanalens team till ditt team för ärenden du startar i personlig chatt\n\n"
+    "**statistik** – öppna och försenade ärenden och ledtider\n\n"
     "Du kan också ställa en fråga om rutinerna, till exempel *vilket nummer ringer jag vid prioriterad beställning?*"
 )
 START = "Starta"
