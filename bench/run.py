@@ -19,6 +19,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,6 +136,9 @@ async def measure(bot: processes.BotProcess, store: str, http: aiohttp.ClientSes
 def _start_profiler(bot, store, conversations, connector, window_s, profile_dir):
     """py-spy (collapsed stacks) over the measuring window; it samples from another core."""
     if profile_dir is None or connector.delay_s:
+        return None
+    if shutil.which("py-spy") is None:
+        print("--profile needs py-spy (pip install py-spy): not profiling", file=sys.stderr)
         return None
     profile_dir.mkdir(parents=True, exist_ok=True)
     out = profile_dir / f"{bot.name}-{store}-{conversations}.txt"
