@@ -241,11 +241,16 @@ class CaseService:
 
     async def _lock_case(self, conn, reference: str) -> list:
         """The case row locked (FOR UPDATE OF cases), with its events."""
-        # FOR UPDATE is a no-op on SQLite, whose single connection serialises writers anyway.
-        case_id = (await conn.execute(_CASE_FOR_UPDATE, {"reference": reference})).scalar()
-        if case_id is None:
+        if conn.dialect.name == "sqlite":
+            # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
+            rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
+        else:
+            case_id = (await conn.execute(_CASE_FOR_UPDATE, {"reference": reference})).scalar()
+            rows = [] if case_id is None else (
+                await conn.execute(_CASE_WITH_EVENTS_BY_ID, {"reference": reference, "case_id": case_id})).all()
+        if not rows:
             raise CaseNotFoundError(wording.case_not_found(reference))
-        return (await conn.execute(_CASE_WITH_EVENTS_BY_ID, {"reference": reference, "case_id": case_id})).all()
+        return rows
 
     async def _open_cases(self, condition) -> list[Case]:
         query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
