@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 class Replies:
     def __init__(self, routines: dict, knowledge) -> None:
+        """`knowledge`: a callable giving the KnowledgeBase (built on first use), or None."""
         self._routines = routines
         self._knowledge = knowledge
         self._commands = {key: command for command, key in ROUTINE_COMMANDS}
@@ -31,7 +32,7 @@ class Replies:
         if contains_personal_number(question):
             await context.send_activity(w.PERSONAL_DATA_IN_QUESTION)
             return
-        answer = self._knowledge.answer(question) if self._knowledge is not None else None
+        answer = self._knowledge().answer(question) if self._knowledge is not None else None
         if answer is None:
             await context.send_activity(w.NOT_UNDERSTOOD)
             await self.send_help(context)

@@ -22,7 +22,7 @@ def _utc_now() -> datetime:
 class Services:
     settings: Settings
     cases: CaseService
-    knowledge: object  # bot.knowledge.KnowledgeBase (answer(question) -> Answer | None)
+    knowledge: Callable[[], object]  # gives bot.knowledge.KnowledgeBase, built on first use
     conversation_state: ConversationState
     clock: Callable[[], datetime] = _utc_now
 

@@ -12,7 +12,6 @@ from bot.case_service import CaseService, domain_config_from_settings
 from bot.config import Settings
 from bot.domain import CaseEngine
 from bot.handler import LarmlotsenBot
-from bot.knowledge import KnowledgeBase
 from bot.notifications.setup import install_notifications
 
 from bot.export_links import ExportLinks
@@ -25,13 +24,20 @@ from .router import Router
 from .services import Services
 
 
+def _knowledge_base():
+    """The quick-answer index, built on the first question: an idle bot need not hold it (≈ 8 MiB)."""
+    from bot.knowledge import KnowledgeBase
+
+    return KnowledgeBase.default()
+
+
 def build_conversation(
     *, settings: Settings, sessions: async_sessionmaker, conversation_state: ConversationState, adapter,
     extras: dict[str, Any],
 ) -> LarmlotsenBot:
     engine = CaseEngine(domain_config_from_settings(settings))
     cases = CaseService(sessions, engine)
-    services = Services(settings=settings, cases=cases, knowledge=KnowledgeBase.default(),
+    services = Services(settings=settings, cases=cases, knowledge=_knowledge_base,
                         conversation_state=conversation_state)
     replies = Replies(engine.routines, services.knowledge)
     actions = CaseActions(services)

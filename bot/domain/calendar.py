@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.rrule import DAILY, FR, MO, TH, TU, WE, rrule
 
 STOCKHOLM = "Europe/Stockholm"
@@ -58,6 +57,9 @@ def _as_time(value: str | time) -> time:
 
 @lru_cache(maxsize=4)
 def _swedish_holidays():
+    # Imported here: the package loads every country's rules (≈ 10 MiB), which an idle bot need not hold.
+    import holidays
+
     categories = (holidays.PUBLIC, holidays.DE_FACTO)
     try:
         # Sundays are weekends already; counting them as holidays too would be noise.
@@ -72,7 +74,10 @@ class WorkingCalendar:
     def __init__(self, config: DomainConfig = DomainConfig()):
         self.config = config
         self.zone = ZoneInfo(config.timezone)
-        self._holidays = _swedish_holidays()
+
+    @cached_property
+    def _holidays(self):
+        return _swedish_holidays()
 
     # --- days ---------------------------------------------------------------------------------
 
