@@ -10,6 +10,7 @@ import pytest
 
 from bot.domain import routine_catalog
 from tests.support import teams
+from tests.support.cards import execute_actions
 
 ROUTINES = routine_catalog("Paraplysystemet")
 
@@ -23,23 +24,6 @@ WALKS = {
     "aterlamna larm": ("return_alarm", [{"answer": "back_lid"}, {"answer": "ja"}]),
     "larmkedja": ("alarm_chain", []),
 }
-
-
-def execute_actions(card: dict) -> list[dict]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
 
 
 async def answer(bot, chat, reply):

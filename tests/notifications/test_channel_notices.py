@@ -8,6 +8,7 @@ import asyncio
 import re
 
 from tests.support import teams
+from tests.support.cards import actions_of_type
 
 from .support import fast_policy
 
@@ -38,20 +39,7 @@ def channel_posts(connector, *, method: str = "POST", conversation: str = CHANNE
 
 
 def links(card) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "Action.OpenUrl":
-                found.append(node["url"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return [action["url"] for action in actions_of_type(card, "Action.OpenUrl")]
 
 
 async def start_new_order(bot, chat, *, priority: bool) -> str:

@@ -20,6 +20,7 @@ import asyncpg
 import pytest
 
 from tests.support import pg, teams
+from tests.support.cards import execute_actions
 from tests.support.connector import FakeConnector
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -121,19 +122,7 @@ def _intake_field(card: dict) -> str | None:
 
 
 def _first_action(card: dict, verb: str) -> dict | None:
-    found = []
-
-    def visit(node) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute" and node.get("verb") == verb:
-                found.append(node)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(card)
+    found = execute_actions(card, verb)
     return found[0] if found else None
 
 
