@@ -141,10 +141,10 @@ def _bad_request(reason: str, status: int = 400) -> web.Response:
     return web.json_response({"error": reason}, status=status)
 
 
-async def _read_activity(request: web.Request) -> Activity | web.Response:
+async def _read_activity(request: web.Request, max_bytes: int) -> Activity | web.Response:
     if request.content_type != "application/json":
         return _bad_request("Content-Type must be application/json")
-    if request.content_length is not None and request.content_length > request.app._client_max_size:
+    if request.content_length is not None and request.content_length > max_bytes:
         return _bad_request("request body too large", 413)
     try:
         body = await request.json()
@@ -198,7 +198,7 @@ async def messages(request: web.Request) -> web.Response:
     runtime: Runtime = request.app[APP_KEY]
     if not runtime.ready.is_set():
         return web.json_response({"error": "not ready"}, status=503, headers={"Retry-After": "1"})
-    activity = await _read_activity(request)
+    activity = await _read_activity(request, runtime.settings.max_body_bytes)
     if isinstance(activity, web.Response):
         log.info("refused a bad request to /api/messages: %s", activity.text)
         return activity
