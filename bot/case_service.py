@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 REFERENCE_PREFIX = "TL"
 
 Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
+# Called with the case as loaded under the lock, before the domain decides; raising refuses the
+# action (nothing is written). The caller's access check runs on the very case it changes, and
+# the case is read once per action.
+Authorize = Callable[[Case], None]
 
 # Core statements, built once: loading and flushing ORM objects cost more than the queries
 # themselves on the hot path (docs/performance.md). Listeners still get the ORM session.
@@ -152,35 +156,44 @@ class CaseService:
 
         return await self._with_retries(attempt)
 
-    async def complete_step(self, reference: str, step_id: str, actor: Actor, *, now: datetime | None = None) -> CaseResult:
-        at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.complete_step(step_id, actor, at))
+    # Each takes an optional `authorize` (see Authorize above).
 
-    async def undo_last_step(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None) -> CaseResult:
+    async def complete_step(self, reference: str, step_id: str, actor: Actor, *, now: datetime | None = None,
+                            authorize: Authorize | None = None) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.undo_last_step(actor, reason, at))
+        return await self._mutate(reference, lambda case: case.complete_step(step_id, actor, at), authorize)
 
-    async def add_note(self, reference: str, actor: Actor, text: str, *, now: datetime | None = None) -> CaseResult:
+    async def undo_last_step(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None,
+                             authorize: Authorize | None = None) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.add_note(actor, text, at))
+        return await self._mutate(reference, lambda case: case.undo_last_step(actor, reason, at), authorize)
+
+    async def add_note(self, reference: str, actor: Actor, text: str, *, now: datetime | None = None,
+                       authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.add_note(actor, text, at), authorize)
 
     async def record_reminder(
-        self, reference: str, step_id: str, actor: Actor, *, text: str | None = None, now: datetime | None = None
+        self, reference: str, step_id: str, actor: Actor, *, text: str | None = None, now: datetime | None = None,
+        authorize: Authorize | None = None,
     ) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.record_reminder(step_id, actor, at, text))
+        return await self._mutate(reference, lambda case: case.record_reminder(step_id, actor, at, text), authorize)
 
-    async def close(self, reference: str, actor: Actor, *, text: str | None = None, now: datetime | None = None) -> CaseResult:
+    async def close(self, reference: str, actor: Actor, *, text: str | None = None, now: datetime | None = None,
+                    authorize: Authorize | None = None) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.close(actor, at, text))
+        return await self._mutate(reference, lambda case: case.close(actor, at, text), authorize)
 
-    async def cancel(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None) -> CaseResult:
+    async def cancel(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None,
+                     authorize: Authorize | None = None) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.cancel(actor, reason, at))
+        return await self._mutate(reference, lambda case: case.cancel(actor, reason, at), authorize)
 
-    async def decline(self, reference: str, actor: Actor, *, reason: str | None = None, now: datetime | None = None) -> CaseResult:
+    async def decline(self, reference: str, actor: Actor, *, reason: str | None = None, now: datetime | None = None,
+                      authorize: Authorize | None = None) -> CaseResult:
         at = utc(now or self.clock())
-        return await self._mutate(reference, lambda case: case.decline(actor, at, reason))
+        return await self._mutate(reference, lambda case: case.decline(actor, at, reason), authorize)
 
     # --- queries ------------------------------------------------------------------------------
 
@@ -214,12 +227,16 @@ class CaseService:
 
     # --- internals ----------------------------------------------------------------------------
 
-    async def _mutate(self, reference: str, action: Callable[[Case], Change]) -> CaseResult:
+    async def _mutate(self, reference: str, action: Callable[[Case], Change],
+                      authorize: Authorize | None = None) -> CaseResult:
         async def attempt() -> CaseResult:
             async with self.sessions() as session, session.begin():
                 conn = await session.connection()
                 rows = await self._lock_case(conn, reference)
-                change = action(self._restore(rows[0], _event_rows(rows)))
+                case = self._restore(rows[0], _event_rows(rows))
+                if authorize is not None:
+                    authorize(case)  # raises to refuse; the transaction rolls back, nothing written
+                change = action(case)
                 if change.events:
                     await self._append_events(conn, rows[0], change)
                     await self._notify(session, change)

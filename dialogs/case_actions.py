@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain import Actor, Case, DomainError
+from bot.domain import Actor, Case, CaseNotFoundError, DomainError
 from cards.checklist import checklist_card
 
 from . import wording as w
@@ -46,26 +46,31 @@ class CaseActions:
             raise Refusal(w.NO_ACCESS.format(ref=reference))
         return case
 
+    # The mutating actions check access on the case the service loads under its lock (one read
+    # per action): `authorize` refuses before the domain decides, and nothing is written.
+
     async def complete(self, reference: str, step_id: str, actor: Actor, place: Place) -> Outcome:
-        await self.load(reference, actor, place)
-        result = await self._domain(self.cases.complete_step(reference, step_id, actor))
+        guard = _AccessGuard(reference, actor, place)
+        result = await self._act(reference, self.cases.complete_step(reference, step_id, actor, authorize=guard))
         return Outcome(result.case, _with_warnings(result.message, result.warnings), bool(result.events))
 
     async def undo(self, reference: str, reason: str, actor: Actor, place: Place) -> Outcome:
-        case = await self.load(reference, actor, place)
-        last = case.last_done_step
-        result = await self._domain(self.cases.undo_last_step(reference, actor, reason))
-        message = w.UNDONE.format(label=case.label(last.id), title=last.title) if last else result.message
+        guard = _AccessGuard(reference, actor, place)
+        result = await self._act(reference, self.cases.undo_last_step(reference, actor, reason, authorize=guard))
+        last = guard.case.last_done_step
+        message = w.UNDONE.format(label=guard.case.label(last.id), title=last.title) if last else result.message
         return Outcome(result.case, message, bool(result.events))
 
     async def close(self, reference: str, actor: Actor, place: Place) -> Outcome:
-        await self.load(reference, actor, place)
-        result = await self._domain(self.cases.close(reference, actor))
+        guard = _AccessGuard(reference, actor, place)
+        result = await self._act(reference, self.cases.close(reference, actor, authorize=guard))
         return Outcome(result.case, w.CLOSED.format(ref=reference), bool(result.events))
 
     async def decline(self, reference: str, reason: str | None, actor: Actor, place: Place) -> Outcome:
-        case = await self.load(reference, actor, place)
-        result = await self._domain(self.cases.decline(reference, actor, reason=reason or None))
+        guard = _AccessGuard(reference, actor, place)
+        result = await self._act(reference, self.cases.decline(reference, actor, reason=reason or None,
+                                                               authorize=guard))
+        case = guard.case
         instruction = case.routine.decline.instruction if case.routine.decline else ""
         return Outcome(result.case, w.DECLINED.format(ref=reference, instruction=instruction), bool(result.events))
 
@@ -80,11 +85,29 @@ class CaseActions:
         return self.cases.engine.due_at(case, step)
 
     @staticmethod
-    async def _domain(awaitable):
+    async def _act(reference: str, awaitable):
         try:
             return await awaitable
+        except CaseNotFoundError:
+            raise Refusal(w.CASE_NOT_FOUND.format(ref=reference)) from None
         except DomainError as refusal:
             raise Refusal(refusal.message) from None
+
+
+class _AccessGuard:
+    """CaseService's `authorize`: refuses a case outside the actor's team or group chat, and keeps
+    the case as it was before the action (the undo and decline answers name what it held)."""
+
+    __slots__ = ("reference", "actor", "place", "case")
+
+    def __init__(self, reference: str, actor: Actor, place: Place) -> None:
+        self.reference, self.actor, self.place = reference, actor, place
+        self.case: Case | None = None
+
+    def __call__(self, case: Case) -> None:
+        if not may_access(case, self.actor, self.place):
+            raise Refusal(w.NO_ACCESS.format(ref=self.reference))
+        self.case = case  # a retry on fresh state replaces it
 
 
 def _with_warnings(message: str, warnings: tuple[str, ...]) -> str:

@@ -25,7 +25,7 @@ from bot.domain import Case, CaseEngine, CaseEvent, EventKind
 from cards import notices as cards
 
 from .outbox import NewNotice, enqueue
-from .subscriptions import NoticeChannel, channel_in, scope_of_case
+from .subscriptions import NoticeChannel, notice_channel_of, scope_of_case
 from . import wording as w
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class CaseNoticeListener:
         self.wake: Callable[[], None] | None = None  # the worker's, set when it exists
 
     async def __call__(self, session: AsyncSession, case: Case, new_events: tuple[CaseEvent, ...]) -> None:
-        channel = await channel_in(session, scope_of_case(case))
+        channel = await notice_channel_of(session, scope_of_case(case))
         if channel is None or not channel.active:
             return
         for event in new_events:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import autocommit
 from bot.dialect import upsert
 from bot.domain import Case
 from bot.notification_tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
@@ -40,7 +41,17 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def _channel(row: NoticeChannelRow) -> NoticeChannel:
+# Core statements for the hot path (every case event, every personal-chat case start): no ORM
+# objects to build. Nothing is cached: other processes may change a subscription at any moment.
+_CHANNELS = NoticeChannelRow.__table__
+_CHANNEL_BY_SCOPE = select(_CHANNELS.c.id, _CHANNELS.c.scope, _CHANNELS.c.kind, _CHANNELS.c.conversation_id,
+                           _CHANNELS.c.reference, _CHANNELS.c.active, _CHANNELS.c.subscribed_by_name,
+                           _CHANNELS.c.subscribed_at).where(_CHANNELS.c.scope == bindparam("scope"))
+_HOME_TEAMS = HomeTeamRow.__table__
+_HOME_TEAM_OF = select(_HOME_TEAMS.c.team_id).where(_HOME_TEAMS.c.user_id == bindparam("user_id"))
+
+
+def _channel(row) -> NoticeChannel:
     return NoticeChannel(row.id, row.scope, row.kind, row.conversation_id, row.reference, row.active,
                          row.subscribed_by_name, _utc(row.subscribed_at))
 
@@ -54,6 +65,16 @@ async def channel_in(session: AsyncSession, scope: str | None) -> NoticeChannel 
     if not scope:
         return None
     row = await session.scalar(select(NoticeChannelRow).where(NoticeChannelRow.scope == scope))
+    return None if row is None else _channel(row)
+
+
+async def notice_channel_of(session: AsyncSession, scope: str | None) -> NoticeChannel | None:
+    """`channel_in` as one Core statement on the session's connection, for the case event listener
+    (same transaction, so it sees the channel as the case's own transaction does)."""
+    if not scope:
+        return None
+    conn = await session.connection()
+    row = (await conn.execute(_CHANNEL_BY_SCOPE, {"scope": scope})).first()
     return None if row is None else _channel(row)
 
 
@@ -120,6 +141,5 @@ class Subscriptions:
 
 async def home_team_for(sessions: async_sessionmaker, actor_id: str) -> str | None:
     """The team a user's personal-chat cases belong to, if they have one yet."""
-    async with sessions() as session:
-        row = await session.get(HomeTeamRow, actor_id)
-        return row.team_id if row is not None else None
+    async with autocommit(sessions.kw["bind"]).connect() as conn:  # one read, no transaction around it
+        return (await conn.execute(_HOME_TEAM_OF, {"user_id": actor_id})).scalar()

@@ -200,3 +200,40 @@ async def test_reference_year_follows_stockholm_time(service):
     # 23:30 UTC on New Year's Eve is already 2027 in Stockholm.
     result = await service.start_case("takeover", actor=ANNA, now=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
     assert result.reference == "TL-2027-0001"
+
+
+async def test_authorize_sees_the_locked_case_and_a_refusal_writes_nothing(service):
+    ref = (await _new_order(service)).reference
+    seen = []
+    notified = []
+
+    async def listener(session, case, events):
+        notified.append(events)
+
+    service.add_listener(listener)
+
+    class Refused(Exception):
+        pass
+
+    def refuse(case):
+        seen.append(case)
+        raise Refused(case.reference)
+
+    with pytest.raises(Refused):
+        await service.complete_step(ref, "accept", BERTIL, now=MONDAY_9, authorize=refuse)
+    assert [case.reference for case in seen] == [ref] and len(seen[0].events) == 1
+    assert notified == []
+    case = await service.get_by_reference(ref)
+    assert [e.kind for e in case.events] == [EventKind.OPENED]
+
+    allowed = []
+    result = await service.complete_step(ref, "accept", BERTIL, now=MONDAY_9, authorize=allowed.append)
+    assert [e.step_id for e in result.events] == ["accept"]
+    assert [len(case.events) for case in allowed] == [1]
+
+
+async def test_authorize_is_not_called_for_a_missing_case(service):
+    called = []
+    with pytest.raises(CaseNotFoundError):
+        await service.close("TL-2026-9999", ANNA, now=MONDAY_9, authorize=called.append)
+    assert called == []

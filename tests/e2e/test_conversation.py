@@ -243,3 +243,20 @@ async def test_a_clicked_step_says_what_happened_on_the_card_itself(bot, connect
     assert "är klart." in str(first.body["value"]["body"][:3])
     again = await bot.post(teams.card_execute(chat, bot.service_url, "completeStep", data))
     assert "är redan klart." in str(again.body["value"]["body"][:3])
+
+
+async def test_card_actions_on_another_users_case_or_a_missing_case_are_refused(bot, connector):
+    reference = await start_move_case(bot, connector, teams.personal())
+    other = teams.personal(teams.BERTIL)
+    for verb, data in (("completeStep", {"caseId": reference, "stepId": "move_notice_received"}),
+                       ("undoStep", {"caseId": reference, "undoReason": "fel"}),
+                       ("closeCase", {"caseId": reference})):
+        reply = await bot.post(teams.card_execute(other, bot.service_url, verb, data, teams.BERTIL))
+        assert reply.body["type"] == "application/vnd.microsoft.activity.message"
+        assert reply.body["value"].startswith("Det gick inte: Ärende " + reference + " hör till ett annat team")
+    reply = await bot.post(teams.card_execute(other, bot.service_url, "completeStep",
+                                              {"caseId": "TL-2026-9999", "stepId": "move_notice_received"},
+                                              teams.BERTIL))
+    assert reply.body["value"] == "Det gick inte: Jag hittar inget ärende TL-2026-9999. Kontrollera numret, eller skriv **mina ärenden**."
+    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    assert len(case.events) == 1
