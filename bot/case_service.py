@@ -54,12 +54,32 @@ _CASE_WITH_EVENTS = (
     .where(_CASES.c.reference == bindparam("reference"))
     .order_by(_EVENTS.c.seq)
 )
-# Locking takes two statements: after waiting for a lock, PostgreSQL returns the row as committed
-# by the other writer but a join's event rows from before the wait; a second statement sees them.
-_CASE_FOR_UPDATE = select(_CASES.c.id).where(_CASES.c.reference == bindparam("reference")).with_for_update()
+# Locking on PostgreSQL: after waiting for a lock, PostgreSQL returns the case row as committed by
+# the other writer but a join's event rows from before the wait. The locked row's version (its
+# number of events) tells: when it differs from the events read, a second statement reads them.
+# Uncontended (the usual case), locking and loading is one statement.
+_CASE_WITH_EVENTS_FOR_UPDATE = _CASE_WITH_EVENTS.add_columns(_CASES.c.version).with_for_update(of=_CASES)
 _CASE_WITH_EVENTS_BY_ID = _CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id"))
 _INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
 _INSERT_EVENTS = insert(_EVENTS)
+# Moving the projection on, only if nobody else did meanwhile (the version check).
+_UPDATE_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"), _CASES.c.version == bindparam("old_version"))
+    .values(version=bindparam("new_version", type_=_CASES.c.version.type),
+            status=bindparam("new_status", type_=_CASES.c.status.type),
+            updated_at=bindparam("new_updated_at", type_=_CASES.c.updated_at.type))
+)
+_UPDATE_ENDED_CASE = _UPDATE_CASE.values(ended_at=bindparam("new_ended_at", type_=_CASES.c.ended_at.type))
+_COUNTERS = CaseReferenceCounterRow.__table__
+# The next reference number of a year, per dialect (an upsert, safe under concurrency).
+_NEXT_NUMBER = {
+    name: dialect_insert(_COUNTERS)
+    .values(year=bindparam("year"), last_value=1)
+    .on_conflict_do_update(index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + 1})
+    .returning(_COUNTERS.c.last_value)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 @dataclass(frozen=True)
@@ -262,9 +282,12 @@ class CaseService:
             # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
             rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
         else:
-            case_id = (await conn.execute(_CASE_FOR_UPDATE, {"reference": reference})).scalar()
-            rows = [] if case_id is None else (
-                await conn.execute(_CASE_WITH_EVENTS_BY_ID, {"reference": reference, "case_id": case_id})).all()
+            rows = (await conn.execute(_CASE_WITH_EVENTS_FOR_UPDATE, {"reference": reference})).all()
+            if rows and rows[0].version != len(_event_rows(rows)):
+                # We waited for another writer: its events are newer than this statement's snapshot.
+                log.debug("case %s: locked after another writer; its events read again", reference)
+                rows = (await conn.execute(_CASE_WITH_EVENTS_BY_ID,
+                                           {"reference": reference, "case_id": rows[0].id})).all()
         if not rows:
             raise CaseNotFoundError(wording.case_not_found(reference))
         return rows
@@ -304,27 +327,20 @@ class CaseService:
     async def _next_number(self, session: AsyncSession, year: int) -> int:
         """Atomically take the next number of the year (an upsert, safe under concurrency)."""
         dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(CaseReferenceCounterRow)
-            .values(year=year, last_value=1)
-            .on_conflict_do_update(
-                index_elements=[CaseReferenceCounterRow.year],
-                set_={"last_value": CaseReferenceCounterRow.last_value + 1},
-            )
-            .returning(CaseReferenceCounterRow.last_value)
-        )
-        return (await session.execute(statement)).scalar_one()
+        statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
+        return (await session.execute(statement, {"year": year})).scalar_one()
 
     async def _append_events(self, conn, row, change: Change) -> None:
         """Append the new events and move the projection on, if nobody else did meanwhile."""
         case = change.case
         old_version = len(case.events) - len(change.events)
-        values = {"version": len(case.events), "status": case.status.value, "updated_at": case.events[-1].at}
-        if not case.is_open:
-            values["ended_at"] = case.events[-1].at
-        result = await conn.execute(update(_CASES).where(_CASES.c.id == row.id, _CASES.c.version == old_version)
-                                    .values(**values))
+        values = {"case_id": row.id, "old_version": old_version, "new_version": len(case.events),
+                  "new_status": case.status.value, "new_updated_at": case.events[-1].at}
+        if case.is_open:
+            statement = _UPDATE_CASE
+        else:
+            statement, values["new_ended_at"] = _UPDATE_ENDED_CASE, case.events[-1].at
+        result = await conn.execute(statement, values)
         if result.rowcount != 1:
             raise _VersionConflict(case.reference)
         await conn.execute(_INSERT_EVENTS, [_event_values(row.id, event) for event in change.events])
