@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot.domain import Actor, CaseEngine
+from cards.admin import export_card, statistics_card
 from cards.answer import answer_card
 from cards.cases import case_list_card
 from cards.checklist import checklist_card
@@ -74,4 +75,7 @@ def all_cards() -> dict[str, dict]:
         "Får utföraren en prioriterad beställning av trygghetslarm, ska installation och service kontaktas på "
         "telefon 08-508 40 613.", "Installation av trygghetslarm och lås", ("ny beställning", routine.title))
     cards["answer_plain"] = answer_card("Överlämning av nycklar sker hos den enskilde.", "Utförarbyte")
+    cards["export"] = export_card("2026-10-27", "2026-11-26", 412, "https://larmlotsen.example/export/abc.def", 15)
+    cards["statistics_team"] = statistics_card("Statistik för teamet", 7, 2, 3, 11, 4.5, 5.25, 6)
+    cards["statistics_mine_no_lead_time"] = statistics_card("Statistik för dina ärenden", 1, 0, 0, 0, None, None, 0)
     return cards
