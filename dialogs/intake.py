@@ -14,7 +14,7 @@ from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, Waterf
 
 from bot.commands import ROUTINE_COMMANDS
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
-from bot.domain.model import holds, parse_date
+from bot.domain.model import holds
 from bot.notifications.subscriptions import home_team_for
 from bot.text import fold, message_text, submitted_value
 from cards.intake import customer_ref_card, question_card
@@ -164,6 +164,3 @@ def _hint(spec: FactSpec) -> str:
 def routine_titles(routines: dict[str, Routine]) -> list[tuple[str, str]]:
     """(command, title) for the help card, in the order staff know them."""
     return [(command, routines[key].title) for command, key in ROUTINE_COMMANDS if key in routines]
-
-
-__all__ = ["IntakeDialog", "intake_dialog_id", "routine_titles", "parse_date"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 
 from bot.commands import Command, parse_command

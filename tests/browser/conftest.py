@@ -9,7 +9,6 @@ leave the machine.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,17 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot.playground import LocalPlayground, free_port, missing_tooling
+from tests.cardcheck import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 1500}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "browser"

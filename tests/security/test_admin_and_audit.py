@@ -85,7 +85,7 @@ async def test_retention_purges_only_cases_ended_long_ago_and_logs_it(bot, conne
     cases = bot.runtime.extras["services"].cases
     assert await cases.get_by_reference(old) is None
     assert await cases.get_by_reference(recent) is not None
-    assert f"retention: purged 1 case(s)" in caplog.text and old in caplog.text
+    assert "retention: purged 1 case(s)" in caplog.text and old in caplog.text
 
 
 async def test_purge_command_is_for_admins(bot, connector):
