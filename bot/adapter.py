@@ -46,6 +46,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from . import texts
 from .config import Settings
+from .turns import ReplyBuffer, RepliesNotDelivered
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,10 @@ class _LeanTurnContext(TurnContext):
         sends_non_trace = any(activity.type != ActivityTypes.trace for activity in output)
 
         async def logic():
-            if self.activity.delivery_mode == DeliveryModes.expect_replies:
+            held = self.turn_state.get(ReplyBuffer)
+            if held is not None:  # the turn has not committed yet: bot/turns.py sends them after
+                responses = held.hold(self, output)
+            elif self.activity.delivery_mode == DeliveryModes.expect_replies:
                 self.buffered_reply_activities.extend(output)
                 for activity in output:
                     if activity.type == ActivityTypes.invoke_response:
@@ -203,6 +207,13 @@ class _LeanTurnContext(TurnContext):
             return responses
 
         return await self._emit(self._on_send_activities, output, logic())
+
+    async def update_activity(self, activity: Activity):
+        held = self.turn_state.get(ReplyBuffer)
+        if held is None:
+            return await super().update_activity(activity)
+        reference = TurnContext.get_conversation_reference(self.activity)
+        return held.hold_update(TurnContext.apply_conversation_reference(copy(activity), reference))
 
 
 def _outgoing(activity: Activity) -> Activity:
@@ -234,8 +245,12 @@ def create_adapter(settings: Settings) -> CloudAdapter:
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
     """An exception inside a turn: a stack trace for the operator, a short apology for the user.
 
-    State is saved only at the end of a successful turn, so nothing half-written is kept.
+    A failed turn rolled back as a whole (bot/turns.py), so "nothing was saved" is true. A turn
+    that committed but could not deliver its replies is no failure of the turn: the HTTP layer
+    asks Teams to deliver the activity again, and the replies are sent then.
     """
+    if isinstance(error, RepliesNotDelivered):
+        raise error
     activity = context.activity
     log.error(
         "turn failed: activity id=%s type=%s conversation=%s",

@@ -26,7 +26,8 @@ from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
 from .handler import LarmlotsenBot
 from .storage import SqlConversationState, SqlStorage
-from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
+from .turn_guards import ConversationSerializer, TenantAllowlist
+from .turns import AtomicTurns, RepliesNotDelivered
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ class Runtime:
     storage: SqlStorage
     adapter: Any
     bot: LarmlotsenBot
-    redelivery: RedeliveryGuard
+    redelivery: AtomicTurns
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     started_at: float = field(default_factory=time.monotonic)
     background: list[asyncio.Task] = field(default_factory=list)
@@ -63,7 +64,7 @@ def build_runtime(settings: Settings) -> Runtime:
     storage = SqlStorage(sessions)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
-    redelivery = RedeliveryGuard(sessions, timedelta(hours=settings.dedupe_ttl_hours))
+    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours))
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)
@@ -205,7 +206,12 @@ async def messages(request: web.Request) -> web.Response:
     authenticated = await _authenticate(runtime, activity, request.headers.get("Authorization", ""))
     if authenticated is None:
         return web.json_response({"error": "unauthorized"}, status=401)
-    invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+    try:
+        invoke_response = await runtime.adapter.process_activity(authenticated, activity, runtime.bot.on_turn)
+    except RepliesNotDelivered:
+        # The turn is saved; its replies are kept and sent when Teams delivers the activity again.
+        return web.json_response({"error": "reply not delivered, please deliver again"}, status=503,
+                                 headers={"Retry-After": "1"})
     if invoke_response is not None:
         return web.json_response(_serialise_body(invoke_response.body), status=invoke_response.status or 200)
     return web.Response(status=200)

@@ -1,6 +1,9 @@
 """Use cases on cases, each one unit of work: load the case under a lock, let the domain decide,
 append the new events, call the event listeners, commit.
 
+Inside a turn, "commit" is the turn's (bot/unit_of_work.py): the action runs in a savepoint of the
+turn's transaction, which also holds the dialog state and the activity's journal entry.
+
 Event listeners run inside the same transaction, before commit, so another module (the outbox of
 channel notices) can write its rows atomically with the events that cause them. A listener that
 raises rolls the whole action back.
@@ -30,6 +33,7 @@ from .domain.calendar import DomainConfig
 from .domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
 from .domain.engine import CaseEngine, StepDeadline
 from .domain.errors import CaseNotFoundError, ConcurrentUpdateError
+from .unit_of_work import reading
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +163,7 @@ class CaseService:
         at = utc(now or self.clock())
 
         async def attempt() -> CaseResult:
-            async with self.sessions() as session, session.begin():
+            async with self.sessions.begin() as session:
                 # Validate before taking a reference number, so that refusals do not burn numbers.
                 change = self.engine.open_case(
                     routine_key, reference="", actor=actor, at=at, facts=facts,
@@ -218,7 +222,7 @@ class CaseService:
     # --- queries ------------------------------------------------------------------------------
 
     async def get_by_reference(self, reference: str) -> Case | None:
-        async with self._reader.connect() as conn:
+        async with reading(self._reader) as conn:
             rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
         return self._restore(rows[0], _event_rows(rows)) if rows else None
 
@@ -250,7 +254,7 @@ class CaseService:
     async def _mutate(self, reference: str, action: Callable[[Case], Change],
                       authorize: Authorize | None = None) -> CaseResult:
         async def attempt() -> CaseResult:
-            async with self.sessions() as session, session.begin():
+            async with self.sessions.begin() as session:
                 conn = await session.connection()
                 rows = await self._lock_case(conn, reference)
                 case = self._restore(rows[0], _event_rows(rows))

@@ -119,12 +119,23 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLAlchemy, not the driver, says when a transaction begins (the driver's own handling
+        # skips BEGIN before a SAVEPOINT, and releasing it would then commit): a turn's savepoints
+        # must stay inside the turn's transaction (bot/unit_of_work.py).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _sqlite_begin(conn):  # pragma: no cover - trivial
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    """Sessions that join the running turn's transaction, if there is one (bot/unit_of_work.py)."""
+    from .unit_of_work import UnitAwareSessions
+
+    return UnitAwareSessions(engine, expire_on_commit=False)
 
 
 def _alembic_config(connection):

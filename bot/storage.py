@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from .db import autocommit, one_statement
 from .models import BotStateRow
+from .unit_of_work import current_unit, reading
 
 # Core statements on the table, built once: the ORM's per-statement work (entity loading, unit of
 # work, IN expansion) was a third of a turn's CPU (docs/performance.md).
@@ -196,7 +197,7 @@ class SqlStorage(Storage):
         if not keys:
             return {}
         statement, params = (_READ_ONE, {"key": keys[0]}) if len(keys) == 1 else (_READ_MANY, {"keys": keys})
-        async with self._autocommit.connect() as conn:
+        async with reading(self._autocommit) as conn:
             rows = (await conn.execute(statement, params)).all()
         return {row.key: _decode(row.document, row.etag) for row in rows}
 
@@ -206,12 +207,18 @@ class SqlStorage(Storage):
         if not changes:
             return
         writes = [self._prepare(key, item) for key, item in changes.items()]
-        if len(writes) == 1 and await self._write_single(writes[0]):
-            _set_etag(changes[writes[0]["k"]], writes[0]["new_etag"])
-            return
-        async with self._engine.begin() as conn:  # a batch is all or nothing
+        unit = current_unit()
+        if unit is not None:  # inside a turn: part of the turn's one transaction
+            conn = await unit.connection()
             for write in writes:
                 await self._write_one(conn, write)
+        elif len(writes) == 1 and await self._write_single(writes[0]):
+            _set_etag(changes[writes[0]["k"]], writes[0]["new_etag"])
+            return
+        else:
+            async with self._engine.begin() as conn:  # a batch is all or nothing
+                for write in writes:
+                    await self._write_one(conn, write)
         for write in writes:
             _set_etag(changes[write["k"]], write["new_etag"])
 

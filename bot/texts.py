@@ -19,3 +19,4 @@ TENANT_REFUSED = (
 NOT_UNDERSTOOD = (
     "Jag förstod inte riktigt. Skriv **hjälp** för att se rutinerna och vad du kan skriva."
 )
+EARLIER_REPLY_UNDELIVERED = "Mitt förra svar till dig kom inte fram. Här är det:"

@@ -3,9 +3,8 @@
 * TenantAllowlist: only tenants on TENANT_ALLOWLIST get in (when it is set).
 * ConversationSerializer: turns of one conversation run one at a time, across processes too,
   so two activities never race on the same dialog state.
-* RedeliveryGuard: Teams redelivers an activity when the bot is slow; an id already handled is
-  acknowledged without running the turn again. The ids live in the database, so this holds across
-  instances and restarts; they expire after DEDUPE_TTL_HOURS.
+* bot/turns.AtomicTurns (inside the serializer): the turn as one transaction, and an activity
+  Teams delivers again answered from its journal rather than run twice.
 """
 
 from __future__ import annotations
@@ -14,20 +13,14 @@ import asyncio
 import hashlib
 import logging
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta, timezone
 from typing import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import bindparam, delete
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import texts
-from .db import autocommit, is_sqlite, one_statement
-from .models import ProcessedActivityRow
-
-_PROCESSED = ProcessedActivityRow.__table__
+from .db import autocommit, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -113,57 +106,3 @@ class ConversationSerializer(Middleware):
                 yield
             finally:
                 await driver.execute("SELECT pg_advisory_unlock($1)", number)
-
-
-def activity_key(context: TurnContext) -> str | None:
-    activity = context.activity
-    if not activity.id:
-        return None
-    conversation_id = activity.conversation.id if activity.conversation else ""
-    raw = f"{activity.channel_id}\x1f{conversation_id}\x1f{activity.id}"
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-class RedeliveryGuard(Middleware):
-    # Invokes are answered from the current case state and are idempotent by design; they also
-    # need a response body, which a skipped turn could not give.
-    _EXEMPT_TYPES = {ActivityTypes.invoke}
-
-    def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta) -> None:
-        self._engine = sessions if isinstance(sessions, AsyncEngine) else sessions.kw["bind"]
-        self._autocommit = autocommit(self._engine)
-        dialect_insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
-        self._claim_statement = dialect_insert(_PROCESSED).on_conflict_do_nothing(index_elements=[_PROCESSED.c.key])
-        self._ttl = ttl
-
-    async def on_turn(self, context: TurnContext, logic: NextLogic):
-        key = activity_key(context)
-        if key is None or context.activity.type in self._EXEMPT_TYPES:
-            return await logic()
-        if not await self._claim(key):
-            log.info("activity id=%s already processed: acknowledged, not run again", context.activity.id)
-            return None
-        try:
-            return await logic()
-        except BaseException:
-            await self._release(key)  # a failed turn may be retried by the redelivery
-            raise
-
-    async def _claim(self, key: str) -> bool:
-        """One self-committing INSERT … ON CONFLICT DO NOTHING: it either claims the id or finds it."""
-        async with one_statement(self._autocommit) as conn:
-            result = await conn.execute(self._claim_statement, {"key": key, "received_at": datetime.now(timezone.utc)})
-            return result.rowcount == 1
-
-    async def _release(self, key: str) -> None:
-        async with one_statement(self._autocommit) as conn:
-            await conn.execute(_RELEASE, {"key": key})
-
-    async def purge_expired(self) -> int:
-        cutoff = datetime.now(timezone.utc) - self._ttl
-        async with self._engine.begin() as conn:
-            result = await conn.execute(delete(_PROCESSED).where(_PROCESSED.c.received_at < cutoff))
-            return result.rowcount or 0
-
-
-_RELEASE = delete(_PROCESSED).where(_PROCESSED.c.key == bindparam("key"))

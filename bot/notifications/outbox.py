@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialect import insert_ignore, upsert
 from bot.notification_tables import CaseCardRow, NoticeRow
+from bot.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ async def enqueue(session: AsyncSession, notice: NewNotice, now: datetime, *, ig
 
 
 def _wake_after_commit(session: AsyncSession, wake: Callable[[], None]) -> None:
+    if after_commit(session, wake):
+        return  # a turn's session: the turn commits, then wakes the worker
     sync_session = session.sync_session
     if sync_session.info.get("notices_wake"):
         return

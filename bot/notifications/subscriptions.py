@@ -23,6 +23,7 @@ from bot.db import autocommit
 from bot.dialect import upsert
 from bot.domain import Case
 from bot.notification_tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
+from bot.unit_of_work import reading
 
 
 @dataclass(frozen=True)
@@ -141,5 +142,5 @@ class Subscriptions:
 
 async def home_team_for(sessions: async_sessionmaker, actor_id: str) -> str | None:
     """The team a user's personal-chat cases belong to, if they have one yet."""
-    async with autocommit(sessions.kw["bind"]).connect() as conn:  # one read, no transaction around it
+    async with reading(autocommit(sessions.kw["bind"])) as conn:  # one read, no transaction around it
         return (await conn.execute(_HOME_TEAM_OF, {"user_id": actor_id})).scalar()

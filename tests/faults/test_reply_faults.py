@@ -25,7 +25,6 @@ async def connector():
     await fake.close()
 
 
-@pytest.mark.xfail(reason="a turn's effects commit before its reply is sent (issue 13)", strict=True)
 async def test_failed_reply_to_the_last_intake_answer_makes_one_case_and_no_false_apology(
         database_url, connector, tmp_path):
     bot = BotProcess(database_url, tmp_path)

@@ -1,0 +1,184 @@
+"""One turn, one transaction: the database side of a turn as a unit of work.
+
+While a turn runs (bot/turns.py), every database access of the bot's code goes through the turn's
+one connection and its one transaction: the case events, the outbox rows, the dialog state and the
+activity's journal entry commit together, or none of them does.
+
+The unit is found through a context variable, so the code underneath (CaseService, the notices,
+the state storage) keeps asking its session factory or engine as before:
+
+* `UnitAwareSessions` (the bot's session factory): `sessions()` gives the turn's session and
+  `sessions.begin()` a savepoint in the turn's transaction (so a caller's own retry or
+  IntegrityError handling still works); outside a turn they behave as always.
+* `reading(engine)`: a connection for reads; the turn's connection once the turn has one.
+* `writing(engine)`: a connection for a self-contained write; inside a turn, the turn's.
+
+The turn's connection is opened at the first write, not at the start of the turn: reads before it
+take a pooled connection for a moment (on SQLite, where there is one, other turns are not held up
+by a turn that only reads).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import AsyncIterator, Callable
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from .db import autocommit, one_statement
+
+_current: ContextVar["TurnUnit | None"] = ContextVar("larmlotsen_turn_unit", default=None)
+
+
+class TurnUnit:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+        self._after_commit: list[Callable[[], None]] = []
+
+    @property
+    def is_open(self) -> bool:
+        return self._connection is not None
+
+    async def connection(self) -> AsyncConnection:
+        """The turn's connection, with its transaction begun (opened on first use)."""
+        if self._connection is None:
+            connection = await self._engine.connect()
+            try:
+                await connection.begin()
+            except BaseException:
+                await connection.close()
+                raise
+            self._connection = connection
+        return self._connection
+
+    async def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = AsyncSession(bind=await self.connection(), expire_on_commit=False)
+            self._session.info["after_commit"] = self._after_commit
+        return self._session
+
+    async def commit(self) -> None:
+        if self._connection is None:
+            return
+        if self._session is not None:
+            await self._session.flush()
+        await self._connection.commit()
+        await self._close()
+        hooks, self._after_commit = self._after_commit, []
+        for hook in hooks:
+            hook()
+
+    async def rollback(self) -> None:
+        if self._connection is None:
+            return
+        try:
+            await self._connection.rollback()
+        finally:
+            await self._close()
+            self._after_commit.clear()
+
+    async def _close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
+
+
+def current_unit() -> TurnUnit | None:
+    return _current.get()
+
+
+@asynccontextmanager
+async def turn_unit(engine: AsyncEngine) -> AsyncIterator[TurnUnit]:
+    """Make a new unit the current one for the code run inside (the caller commits it)."""
+    unit = TurnUnit(engine)
+    token = _current.set(unit)
+    try:
+        yield unit
+    except BaseException:
+        await unit.rollback()
+        raise
+    finally:
+        _current.reset(token)
+        await unit.rollback()  # nothing left open if the caller did not commit
+
+
+def after_commit(session: AsyncSession, hook: Callable[[], None]) -> bool:
+    """Run `hook` after the turn's commit, if `session` is a turn's; False when it is not."""
+    hooks = session.info.get("after_commit")
+    if hooks is None:
+        return False
+    if hook not in hooks:
+        hooks.append(hook)
+    return True
+
+
+@asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    unit = current_unit()
+    if unit is not None and unit.is_open:
+        yield await unit.connection()
+        return
+    async with engine.connect() as connection:
+        yield connection
+
+
+@asynccontextmanager
+async def writing(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for one self-contained write; `engine` as given to db.one_statement."""
+    unit = current_unit()
+    if unit is not None:
+        yield await unit.connection()
+        return
+    async with one_statement(engine) as connection:
+        yield connection
+
+
+class _Borrowed:
+    """`async with sessions() as session` inside a turn: the turn's session, not closed on exit."""
+
+    def __init__(self, unit: TurnUnit, savepoint: bool) -> None:
+        self._unit = unit
+        self._savepoint = savepoint
+        self._nested = None
+
+    async def __aenter__(self) -> AsyncSession:
+        session = await self._unit.session()
+        if self._savepoint:
+            self._nested = session.begin_nested()
+            await self._nested.__aenter__()
+        return session
+
+    async def __aexit__(self, *exc) -> None:
+        if self._nested is not None:
+            await self._nested.__aexit__(*exc)
+
+
+class UnitAwareSessions(async_sessionmaker):
+    """The bot's session factory: the turn's session inside a turn, a new one outside."""
+
+    def __call__(self, **local_kw):
+        unit = current_unit()
+        if unit is None or local_kw:
+            return super().__call__(**local_kw)
+        return _Borrowed(unit, savepoint=False)
+
+    def begin(self):
+        unit = current_unit()
+        if unit is None:
+            return super().begin()
+        return _Borrowed(unit, savepoint=True)
+
+
+def engine_of(sessions_or_engine) -> AsyncEngine:
+    return sessions_or_engine if isinstance(sessions_or_engine, AsyncEngine) else sessions_or_engine.kw["bind"]
+
+
+def reader_of(sessions_or_engine) -> AsyncEngine:
+    """The engine for reads without a transaction around them (autocommit on PostgreSQL)."""
+    return autocommit(engine_of(sessions_or_engine))
