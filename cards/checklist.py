@@ -165,7 +165,8 @@ def mail_link(case: Case, step: Step, contact: Contact) -> str:
 def _actions(case: Case) -> list[dict]:
     if not case.is_open:
         return []
-    data = {"caseId": case.reference}
+    # What a button acts on: the case, the step, and the version of the case the card shows.
+    data = {"caseId": case.reference, "version": case.version}
     actions = [execute(w.MARK_DONE.format(label=case.label(step.id)), "completeStep", {**data, "stepId": step.id},
                        style="positive")
                for step in case.available_steps[:MAX_DONE_BUTTONS]]
@@ -174,7 +175,8 @@ def _actions(case: Case) -> list[dict]:
     last = case.last_done_step
     if last is not None:
         actions.append(_show_card(w.UNDO_LAST, "undoReason", w.UNDO_REASON,
-                                  execute(w.UNDO_CONFIRM.format(label=case.label(last.id)), "undoStep", data)))
+                                  execute(w.UNDO_CONFIRM.format(label=case.label(last.id)), "undoStep",
+                                          {**data, "stepId": last.id})))
     decline = case.routine.decline
     if decline is not None and not case.is_done(decline.allowed_until_step):
         actions.append(_show_card(decline.title, "declineReason", w.DECLINE_REASON,

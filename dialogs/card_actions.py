@@ -53,28 +53,37 @@ async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) 
         return Reply(message=w.UNKNOWN_ACTION)
     if not isinstance(reference, str) or not _REFERENCE.match(reference):
         return Reply(message=w.BAD_ACTION)
+    version = data.get("version")
+    if version is not None and (type(version) is not int or version < 1):
+        return Reply(message=w.BAD_ACTION)
     actor, place = actor_of(context.activity), place_of(context.activity)
     try:
         if verb == "showCase":
             case = await actions.load(reference, actor, place)
             return Reply(card=actions.card(case))
-        outcome = await _act(actions, verb, reference, data, actor, place)
+        outcome = await _act(actions, verb, reference, data, actor, place, version)
     except Refusal as refusal:
         return Reply(message=w.REFUSED_PREFIX + refusal.message)
     return Reply(card=actions.card(outcome.case, notice=outcome.message), message=outcome.message)
 
 
-async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor, place):
+async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor, place, version: int | None):
+    """`version`: the case version the clicked card was drawn from (None on cards from before it was
+    carried); a click on an older card changes nothing (CaseActions)."""
     if verb == "completeStep":
         step_id = data.get("stepId")
         if not isinstance(step_id, str) or not _STEP_ID.match(step_id):
             raise Refusal(w.BAD_ACTION)
-        return await actions.complete(reference, step_id, actor, place)
+        return await actions.complete(reference, step_id, actor, place, version=version)
     if verb == "undoStep":
-        return await actions.undo(reference, _text(data.get("undoReason")), actor, place)
+        step_id = data.get("stepId")
+        if step_id is not None and (not isinstance(step_id, str) or not _STEP_ID.match(step_id)):
+            raise Refusal(w.BAD_ACTION)
+        return await actions.undo(reference, _text(data.get("undoReason")), actor, place, step_id=step_id,
+                                  version=version)
     if verb == "declineOrder":
-        return await actions.decline(reference, _text(data.get("declineReason")), actor, place)
-    return await actions.close(reference, actor, place)
+        return await actions.decline(reference, _text(data.get("declineReason")), actor, place, version=version)
+    return await actions.close(reference, actor, place, version=version)
 
 
 def _text(value) -> str:

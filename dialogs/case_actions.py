@@ -49,27 +49,43 @@ class CaseActions:
     # The mutating actions check access on the case the service loads under its lock (one read
     # per action): `authorize` refuses before the domain decides, and nothing is written.
 
-    async def complete(self, reference: str, step_id: str, actor: Actor, place: Place) -> Outcome:
-        guard = _AccessGuard(reference, actor, place)
-        result = await self._act(reference, self.cases.complete_step(reference, step_id, actor, authorize=guard))
+    # `version` (from a card): the case version the card was drawn from. When the case has moved
+    # on since (a double click, a redelivered click, someone else's action), nothing is done and the
+    # answer is the current card. `step_id` of an undo: the step the card offered to undo.
+
+    async def complete(self, reference: str, step_id: str, actor: Actor, place: Place, *,
+                       version: int | None = None) -> Outcome:
+        guard = _AccessGuard(reference, actor, place, version)
+        result = await self._act(reference, guard, self.cases.complete_step(reference, step_id, actor, authorize=guard))
+        if result is None:
+            return guard.stale()
         return Outcome(result.case, _with_warnings(result.message, result.warnings), bool(result.events))
 
-    async def undo(self, reference: str, reason: str, actor: Actor, place: Place) -> Outcome:
-        guard = _AccessGuard(reference, actor, place)
-        result = await self._act(reference, self.cases.undo_last_step(reference, actor, reason, authorize=guard))
+    async def undo(self, reference: str, reason: str, actor: Actor, place: Place, *, step_id: str | None = None,
+                   version: int | None = None) -> Outcome:
+        guard = _AccessGuard(reference, actor, place, version, undo_step=step_id)
+        result = await self._act(reference, guard,
+                                 self.cases.undo_last_step(reference, actor, reason, authorize=guard))
+        if result is None:
+            return guard.stale()
         last = guard.case.last_done_step
         message = w.UNDONE.format(label=guard.case.label(last.id), title=last.title) if last else result.message
         return Outcome(result.case, message, bool(result.events))
 
-    async def close(self, reference: str, actor: Actor, place: Place) -> Outcome:
-        guard = _AccessGuard(reference, actor, place)
-        result = await self._act(reference, self.cases.close(reference, actor, authorize=guard))
+    async def close(self, reference: str, actor: Actor, place: Place, *, version: int | None = None) -> Outcome:
+        guard = _AccessGuard(reference, actor, place, version)
+        result = await self._act(reference, guard, self.cases.close(reference, actor, authorize=guard))
+        if result is None:
+            return guard.stale()
         return Outcome(result.case, w.CLOSED.format(ref=reference), bool(result.events))
 
-    async def decline(self, reference: str, reason: str | None, actor: Actor, place: Place) -> Outcome:
-        guard = _AccessGuard(reference, actor, place)
-        result = await self._act(reference, self.cases.decline(reference, actor, reason=reason or None,
-                                                               authorize=guard))
+    async def decline(self, reference: str, reason: str | None, actor: Actor, place: Place, *,
+                      version: int | None = None) -> Outcome:
+        guard = _AccessGuard(reference, actor, place, version)
+        result = await self._act(reference, guard, self.cases.decline(reference, actor, reason=reason or None,
+                                                                      authorize=guard))
+        if result is None:
+            return guard.stale()
         case = guard.case
         instruction = case.routine.decline.instruction if case.routine.decline else ""
         return Outcome(result.case, w.DECLINED.format(ref=reference, instruction=instruction), bool(result.events))
@@ -85,29 +101,47 @@ class CaseActions:
         return self.cases.engine.due_at(case, step)
 
     @staticmethod
-    async def _act(reference: str, awaitable):
+    async def _act(reference: str, guard: "_AccessGuard", awaitable):
+        """The service's result, or None when the guard found the card stale (nothing was written)."""
         try:
             return await awaitable
+        except _StaleCard:
+            return None
         except CaseNotFoundError:
             raise Refusal(w.CASE_NOT_FOUND.format(ref=reference)) from None
         except DomainError as refusal:
             raise Refusal(refusal.message) from None
 
 
+class _StaleCard(Exception):
+    """The clicked card shows an older version of the case: the action is not taken."""
+
+
 class _AccessGuard:
-    """CaseService's `authorize`: refuses a case outside the actor's team or group chat, and keeps
-    the case as it was before the action (the undo and decline answers name what it held)."""
+    """CaseService's `authorize`, run on the case loaded under its lock: refuses a case outside the
+    actor's team or group chat, stops an action from a stale card, and keeps the case as it was
+    before the action (the undo and decline answers name what it held)."""
 
-    __slots__ = ("reference", "actor", "place", "case")
+    __slots__ = ("reference", "actor", "place", "version", "undo_step", "case")
 
-    def __init__(self, reference: str, actor: Actor, place: Place) -> None:
+    def __init__(self, reference: str, actor: Actor, place: Place, version: int | None = None, *,
+                 undo_step: str | None = None) -> None:
         self.reference, self.actor, self.place = reference, actor, place
+        self.version, self.undo_step = version, undo_step
         self.case: Case | None = None
 
     def __call__(self, case: Case) -> None:
         if not may_access(case, self.actor, self.place):
             raise Refusal(w.NO_ACCESS.format(ref=self.reference))
         self.case = case  # a retry on fresh state replaces it
+        if self.version is not None and case.version != self.version:
+            raise _StaleCard(self.reference)
+        last = case.last_done_step
+        if self.undo_step is not None and (last is None or last.id != self.undo_step):
+            raise _StaleCard(self.reference)
+
+    def stale(self) -> Outcome:
+        return Outcome(self.case, w.STALE_CARD, False)
 
 
 def _with_warnings(message: str, warnings: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ from cards.cases import case_list_card
 
 from . import wording as w
 from .case_actions import CaseActions, Refusal
+from .dialog_state import DialogStateByPerson
 from .intake import IntakeDialog, intake_dialog_id
 from .interruptible import REROUTE, card_message
 from .replies import Replies
@@ -30,11 +31,18 @@ class Router:
         self._actions = actions
         self._notices = notices  # bot.notifications commands (notiser här/av), when wired
         self._admin = admin  # dialogs.admin.AdminCommands: statistik, export, gallra
-        self._dialogs = DialogSet(services.conversation_state.create_property("DialogState"))
+        self._dialog_state = DialogStateByPerson(services.conversation_state)
+        self._dialogs = DialogSet(self._dialog_state)
         for routine in services.cases.engine.routines.values():
             self._dialogs.add(IntakeDialog(routine, services, replies, actions))
 
     async def on_message(self, context: TurnContext) -> None:
+        try:
+            await self._on_message(context)
+        finally:
+            await self._dialog_state.forget_if_idle(context)
+
+    async def _on_message(self, context: TurnContext) -> None:
         dialog_context = await self._dialogs.create_context(context)
         if dialog_context.active_dialog is not None:
             result = await dialog_context.continue_dialog()
@@ -45,10 +53,15 @@ class Router:
             await self._card_action_without_invoke(context, value)
             return
         if value and "intake" in value:
-            await context.send_activity(w.STALE_INTAKE)
+            others = await self._dialog_state.someone_else_is_answering(context)
+            await context.send_activity(w.OTHERS_INTAKE if others else w.STALE_INTAKE)
             return
         text = value["command"] if value and isinstance(value.get("command"), str) else message_text(context.activity)
-        await self._route(context, dialog_context, parse_command(text))
+        command = parse_command(text)
+        if _looks_like_an_answer(command) and await self._dialog_state.someone_else_is_answering(context):
+            await context.send_activity(w.OTHERS_INTAKE)  # not theirs to answer; nothing changes
+            return
+        await self._route(context, dialog_context, command)
 
     async def _route(self, context: TurnContext, dialog_context, command: Command) -> None:
         handlers = {
@@ -135,6 +148,12 @@ class Router:
 
         reply = await perform(self._actions, context, value.get("verb"), value)
         await context.send_activity(reply.as_message())
+
+
+def _looks_like_an_answer(command: Command) -> bool:
+    """Words that are no command and no question: in a thread where a colleague is answering an
+    intake's questions, they read as an answer to one of those."""
+    return command.kind == "question" and not command.rest.rstrip().endswith("?")
 
 
 def _step_to_complete(case, wanted_label: str):

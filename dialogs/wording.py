@@ -33,3 +33,7 @@ ADMIN_ONLY = "Det kommandot är bara för administratörer. Be er administratör
 EXPORT_USAGE = ("Skriv **export** följt av en period, till exempel *export 2026-01-01 2026-03-31* "
                 "(högst ett år), eller bara **export** för de senaste 30 dagarna.")
 PURGED = "Gallringen är klar: {count} avslutade ärenden äldre än {months} månader togs bort."
+STALE_CARD = ("Kortet visade inte längre ärendets senaste läge, så jag ändrade ingenting. "
+              "Här är det aktuella kortet.")
+OTHERS_INTAKE = ("Frågorna här hör till en kollegas pågående rutin, så ditt svar räknades inte. "
+                 "Vill du starta en egen, skriv till exempel **@Larmlotsen ny beställning**.")

@@ -134,6 +134,12 @@ class Case:
     def is_open(self) -> bool:
         return self.status is CaseStatus.OPEN
 
+    @property
+    def version(self) -> int:
+        """How many events the case has: a card drawn from it names this, so a click on an older
+        card can be told apart from one on the current card."""
+        return len(self.events)
+
     @cached_property
     def done(self) -> dict[str, CaseEvent]:
         """Done step ids → the event that did them, in the order they were done (a stack)."""
