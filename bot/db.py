@@ -126,7 +126,10 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(conn):  # pragma: no cover - trivial
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: the write lock is taken (waiting up to busy_timeout) when the transaction
+        # begins, so a transaction never fails half-way because another process (a restarting
+        # instance) wrote after it had read.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -164,8 +164,12 @@ class AtomicTurns(Middleware):
             _restore_invoke_response(context, entry.invoke_response)
             await self._deliver(context, entry.key, entry.unsent, already_sent=entry.sent)
             return None
-        replies = await self._run_and_commit(context, logic, key, conversation, earlier)
-        await self._deliver(context, key, replies)
+        replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
+        try:
+            await self._deliver(context, key, replies)
+        finally:
+            for hook in after:
+                hook()
         return None
 
     async def _run_and_commit(self, context: TurnContext, logic: NextLogic, key: str | None, conversation: str,
@@ -184,10 +188,10 @@ class AtomicTurns(Middleware):
                         "invoke_response": _encode_invoke_response(context)})
                 if earlier:
                     await connection.execute(_HANDED_ON, {"keys": [entry.key for entry in earlier]})
-                await unit.commit()
+                after = await unit.commit()
         finally:
             context.turn_state.pop(ReplyBuffer, None)  # an apology after a failure is sent at once
-        return replies
+        return replies, after
 
     async def _look_up(self, key: str | None, conversation: str) -> tuple[_Entry | None, list[_Entry]]:
         """This activity's journal entry, and earlier turns of the conversation whose replies did not

@@ -60,16 +60,17 @@ class TurnUnit:
             self._session.info["after_commit"] = self._after_commit
         return self._session
 
-    async def commit(self) -> None:
+    async def commit(self) -> list[Callable[[], None]]:
+        """Commit; returns the hooks to run once the turn is over (waking the notice worker: the
+        turn's own replies go out first)."""
         if self._connection is None:
-            return
+            return []
         if self._session is not None:
             await self._session.flush()
         await self._connection.commit()
         await self._close()
         hooks, self._after_commit = self._after_commit, []
-        for hook in hooks:
-            hook()
+        return hooks
 
     async def rollback(self) -> None:
         if self._connection is None:
@@ -109,7 +110,8 @@ async def turn_unit(engine: AsyncEngine) -> AsyncIterator[TurnUnit]:
 
 
 def after_commit(session: AsyncSession, hook: Callable[[], None]) -> bool:
-    """Run `hook` after the turn's commit, if `session` is a turn's; False when it is not."""
+    """Run `hook` after the turn committed (and sent its replies), if `session` is a turn's;
+    False when it is not."""
     hooks = session.info.get("after_commit")
     if hooks is None:
         return False

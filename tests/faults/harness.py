@@ -99,6 +99,50 @@ class BotProcess:
         return self.log_path.read_text(errors="replace")
 
 
+class Fleet:
+    """The bot behind Teams' endpoint while it is being killed: one live process; `replace()`
+    starts the next one, lets the old one go on working a moment, then kills it with SIGKILL (a
+    process that dies at a random point of its work, and a restart that does not keep Teams
+    waiting for the interpreter to start)."""
+
+    def __init__(self, database_url: str, log_dir: Path, rng, **env) -> None:
+        self.database_url, self.log_dir, self.rng, self.env = database_url, log_dir, rng, env
+        self.generation = 0
+        self.current = self._new()
+        self.kill_times: list[float] = []
+
+    def _new(self) -> BotProcess:
+        self.generation += 1
+        return BotProcess(self.database_url, self.log_dir, name=f"bot-{self.generation}", **self.env)
+
+    @property
+    def messages_url(self) -> str:
+        return self.current.messages_url
+
+    async def start(self, http: aiohttp.ClientSession) -> None:
+        self.current.start()
+        await self.current.wait_ready(http)
+
+    async def replace(self, http: aiohttp.ClientSession, *, work_s: float) -> None:
+        successor = self._new()
+        successor.start()
+        await successor.wait_ready(http)
+        await asyncio.sleep(work_s)
+        old, self.current = self.current, successor
+        old.kill()
+        self.kill_times.append(time.monotonic())
+
+    @property
+    def kills(self) -> int:
+        return len(self.kill_times)
+
+    def stop(self) -> None:
+        self.current.stop()
+
+    def logs(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("bot-*.log")))
+
+
 # --- the Bot Connector, with scripted faults -------------------------------------------------------
 
 
@@ -199,10 +243,10 @@ class TeamsClient:
     """Posts an activity and, like Teams, delivers it again (same id) when the bot did not answer
     2xx: an error status, a dropped connection or no answer within `timeout_s`."""
 
-    def __init__(self, http: aiohttp.ClientSession, bot: BotProcess, *, timeout_s: float = 15.0,
+    def __init__(self, http: aiohttp.ClientSession, bot: "BotProcess | Fleet", *, timeout_s: float = 15.0,
                  attempts: int = 6, pause_s: float = 0.5) -> None:
         self.http = http
-        self.bot = bot
+        self.bot = bot  # read at each delivery: after a kill, Teams' endpoint reaches the new process
         self.timeout_s = timeout_s
         self.attempts = attempts
         self.pause_s = pause_s
