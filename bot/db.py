@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed 64-bit number: it names the lock that keeps two starting instances from migrating at once.
 MIGRATION_LOCK_ID = 0x4C41524D4C4F54
+# An execution option: on SQLite, begin this connection's transactions with BEGIN IMMEDIATE.
+SQLITE_IMMEDIATE = "larmlotsen_sqlite_immediate"
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out.
 PING_IF_IDLE_S = 10.0
 
@@ -126,10 +128,11 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _sqlite_begin(conn):  # pragma: no cover - trivial
-        # IMMEDIATE: the write lock is taken (waiting up to busy_timeout) when the transaction
-        # begins, so a transaction never fails half-way because another process (a restarting
-        # instance) wrote after it had read.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A turn's transaction takes the write lock when it begins (waiting up to busy_timeout), so
+        # it never fails half-way because another process (a restarting instance) wrote after it
+        # had read; reads keep WAL's lock-free snapshot.
+        immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 

@@ -26,7 +26,7 @@ from typing import AsyncIterator, Callable
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from .db import autocommit, one_statement
+from .db import SQLITE_IMMEDIATE, autocommit, one_statement
 
 _current: ContextVar["TurnUnit | None"] = ContextVar("larmlotsen_turn_unit", default=None)
 
@@ -47,6 +47,7 @@ class TurnUnit:
         if self._connection is None:
             connection = await self._engine.connect()
             try:
+                await connection.execution_options(**{SQLITE_IMMEDIATE: True})
                 await connection.begin()
             except BaseException:
                 await connection.close()

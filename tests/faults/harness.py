@@ -164,16 +164,13 @@ class Fault:
         return str(self.status)
 
 
-def _base_conversation(conversation_id: str) -> str:
-    return conversation_id.split(";", 1)[0]
-
-
 @dataclass
 class ScriptedConnector(FakeConnector):
     """FakeConnector whose requests for one conversation can be scripted to fail, and which can
     also listen on a second address that can be switched off (a refused connection)."""
 
     scripts: dict[str, list[Fault]] = field(default_factory=dict)
+    arrivals: list[float] = field(default_factory=list)  # time.monotonic() of each entry of `sent`
     faults_served: dict[str, int] = field(default_factory=dict)
     flaky: TestServer | None = None
     flaky_port: int = 0
@@ -207,7 +204,7 @@ class ScriptedConnector(FakeConnector):
         await super().close()
 
     async def _scripted(self, request: web.Request) -> web.StreamResponse | None:
-        queue = self.scripts.get(_base_conversation(request.match_info["conversation"]))
+        queue = self.scripts.get(request.match_info["conversation"])
         if not queue:
             return None
         fault = queue.pop(0)
@@ -220,14 +217,20 @@ class ScriptedConnector(FakeConnector):
         return web.json_response({"error": {"code": "ScriptedFault"}}, status=fault.status, headers=fault.headers)
 
     async def _send(self, request: web.Request) -> web.StreamResponse:
-        return await self._scripted(request) or await super()._send(request)
+        return await self._scripted(request) or await self._timed(super()._send(request))
 
     async def _update(self, request: web.Request) -> web.StreamResponse:
-        return await self._scripted(request) or await super()._update(request)
+        return await self._scripted(request) or await self._timed(super()._update(request))
 
-    def to(self, conversation_id: str) -> list[SentActivity]:
-        base = _base_conversation(conversation_id)
-        return [s for s in self.sent if _base_conversation(s.conversation_id) == base]
+    async def _timed(self, handling) -> web.StreamResponse:
+        before = len(self.sent)
+        response = await handling
+        self.arrivals.extend([time.monotonic()] * (len(self.sent) - before))
+        return response
+
+    def to(self, conversation_id: str, method: str | None = None) -> list[SentActivity]:
+        """What was sent into exactly this conversation (a channel thread is a conversation of its own)."""
+        return [s for s in self.sent if s.conversation_id == conversation_id and (method is None or s.method == method)]
 
 
 # --- Teams, the client ----------------------------------------------------------------------------
@@ -274,6 +277,10 @@ class TeamsClient:
                 return delivery  # Teams does not retry a 4xx
             await asyncio.sleep(self.pause_s)
         return delivery
+
+    def cut_off(self) -> int:
+        """Activities one of whose deliveries got no answer at all (the process died under it)."""
+        return len({activity_id for activity_id, delivery in self.deliveries if delivery.status is None})
 
     def redeliveries(self) -> int:
         seen: set[str] = set()
@@ -332,6 +339,10 @@ async def read_cases(database_url: str) -> dict[str, StoredCase]:
     return cases
 
 
+async def pending_notices(database_url: str) -> int:
+    return sum(notice["status"] == "pending" for notice in await read_notices(database_url))
+
+
 async def read_notices(database_url: str) -> list[dict]:
     from bot.db import create_engine
 
@@ -339,7 +350,7 @@ async def read_notices(database_url: str) -> list[dict]:
     try:
         async with engine.connect() as conn:
             rows = (await conn.execute(text(
-                "SELECT id, kind, status, dedupe_key, message_id, case_reference FROM notices ORDER BY id"))).all()
+                "SELECT id, kind, status, dedupe_key, message_id, case_reference, message FROM notices ORDER BY id"))).all()
     finally:
         await engine.dispose()
     return [dict(row._mapping) for row in rows]
@@ -374,7 +385,7 @@ def answer_for(card: dict) -> str:
 
 
 def last_card(connector: ScriptedConnector, conversation_id: str) -> tuple[dict | None, str]:
-    sent = [s for s in connector.to(conversation_id) if s.cards]
+    sent = [s for s in connector.to(conversation_id, "POST") if s.cards]
     if not sent:
         return None, ""
     return sent[-1].cards[0], sent[-1].text
