@@ -1,6 +1,6 @@
 """One turn, one transaction: the database side of a turn as a unit of work.
 
-While a turn runs (bot/turns.py), every database access of the bot's code goes through the turn's
+While a turn runs (bot/teams/turns.py), every database access of the bot's code goes through the turn's
 one connection and its one transaction: the case events, the outbox rows, the dialog state and the
 activity's journal entry commit together, or none of them does.
 

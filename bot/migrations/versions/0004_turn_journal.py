@@ -1,5 +1,5 @@
 """The turn journal: each processed activity keeps the replies its turn produced, how many of them
-reached the connector, and an invoke's response (bot/turns.py).
+reached the connector, and an invoke's response (bot/teams/turns.py).
 
 Revision ID: 0004
 Revises: 0003

@@ -1,0 +1,42 @@
+"""Tables of the Bot Framework side: dialog/user state and processed activity ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db import Base
+
+
+class BotStateRow(Base):
+    """One botbuilder storage item (conversation or user state) per key."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    document: Mapped[str] = mapped_column(Text, nullable=False)
+    etag: Mapped[str] = mapped_column(String(64), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ProcessedActivityRow(Base):
+    """The journal of turns: an inbound activity whose turn committed, with the replies it produced
+    (bot/teams/turns.py). Teams delivers an activity again when the bot was slow or failed; the entry
+    answers that delivery instead of running the turn twice."""
+
+    __tablename__ = "processed_activity"
+    __table_args__ = (
+        # Finds the turns of a conversation whose replies did not all reach the user.
+        Index("ix_processed_activity_unsent", "conversation_key",
+              postgresql_where=text("replies_sent < reply_count"), sqlite_where=text("replies_sent < reply_count")),
+    )
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    conversation_key: Mapped[str | None] = mapped_column(String(64))
+    replies: Mapped[str | None] = mapped_column(Text)  # JSON: [{"op": "send"|"update", "activity": {...}}]
+    reply_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    replies_sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    invoke_response: Mapped[str | None] = mapped_column(Text)  # JSON: {"status": …, "body": …}

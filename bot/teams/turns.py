@@ -1,0 +1,259 @@
+"""A turn is one unit of work, and its replies go out after it committed.
+
+For each activity from Teams (messages, card clicks, conversation updates):
+
+1. Under the conversation's lock (bot/teams/turn_guards.py), the activity's journal entry is looked up.
+   Found: the turn committed before. Its replies that did not reach the user are sent now, and an
+   invoke gets the response it got then; the turn does not run again.
+2. Not found: the turn runs inside one database transaction (bot/unit_of_work.py). What it sends
+   is held back (`ReplyBuffer`), not posted.
+3. The journal entry, with the held replies and the invoke response, is written in the same
+   transaction as the case events, the outbox rows and the dialog state; then it all commits.
+   If the turn fails before, everything rolls back and the apology "nothing was saved" is true.
+4. The replies are sent. Each one that reached the connector is counted in the journal. If one
+   fails, the HTTP answer to Teams is an error (`RepliesNotDelivered`), so Teams delivers the
+   activity again and step 1 sends what is missing; the user's next message in the conversation
+   does the same, introduced by a short note.
+
+Proactive turns (the notice worker's `continue_conversation`) are not journalled: they send at once.
+docs/reliability.md walks through what happens when the process dies at each moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable
+
+from botbuilder.core import InvokeResponse, Middleware, TurnContext
+from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes, ResourceResponse
+from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+
+from bot.db import autocommit, one_statement
+from bot.unit_of_work import engine_of, turn_unit
+
+from . import wording as texts
+from .state_tables import ProcessedActivityRow
+
+log = logging.getLogger(__name__)
+
+NextLogic = Callable[[], Awaitable]
+SEND, UPDATE = "send", "update"
+INVOKE_RESPONSE_KEY = TurnContext._INVOKE_RESPONSE_KEY  # noqa: SLF001 - where the adapter looks for it
+
+_JOURNAL = ProcessedActivityRow.__table__
+_LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JOURNAL.c.reply_count, _JOURNAL.c.replies_sent,
+                 _JOURNAL.c.invoke_response).where(or_(
+                     _JOURNAL.c.key == bindparam("key"),
+                     (_JOURNAL.c.conversation_key == bindparam("conversation"))
+                     & (_JOURNAL.c.replies_sent < _JOURNAL.c.reply_count)))
+_RECORD = insert(_JOURNAL)
+_COUNT_SENT = update(_JOURNAL).where(_JOURNAL.c.key == bindparam("k")).values(replies_sent=bindparam("sent"))
+_HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expanding=True)))
+              .values(replies_sent=_JOURNAL.c.reply_count))
+
+
+class RepliesNotDelivered(Exception):
+    """The turn committed, but a reply did not reach the connector: Teams should deliver again."""
+
+
+def activity_key(context: TurnContext) -> str | None:
+    activity = context.activity
+    if not activity.id:
+        return None
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    return _hash(f"{activity.channel_id}\x1f{conversation_id}\x1f{activity.id}")
+
+
+def conversation_key(context: TurnContext) -> str:
+    activity = context.activity
+    return _hash(f"{activity.channel_id}\x1f{activity.conversation.id if activity.conversation else ''}")
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def is_proactive(activity: Activity) -> bool:
+    return activity.type == ActivityTypes.event and activity.name == ActivityEventNames.continue_conversation
+
+
+# --- the held replies ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReplyBuffer:
+    """What a turn sends, held until it commits. bot/teams/adapter.py's turn context fills it."""
+
+    replies: list[tuple[str, Activity]] = field(default_factory=list)
+
+    def hold(self, context: TurnContext, activities: list[Activity]) -> list[ResourceResponse]:
+        for activity in activities:
+            if activity.type == ActivityTypes.invoke_response:
+                context.turn_state[INVOKE_RESPONSE_KEY] = activity  # what the adapter does with it
+            elif activity.type != ActivityTypes.trace:
+                self.replies.append((SEND, activity))
+        return [ResourceResponse(id="") for _ in activities]
+
+    def hold_update(self, activity: Activity) -> ResourceResponse:
+        self.replies.append((UPDATE, activity))
+        return ResourceResponse(id=activity.id or "")
+
+
+def _encode_replies(replies: list[tuple[str, Activity]]) -> str | None:
+    if not replies:
+        return None
+    return json.dumps([{"op": op, "activity": activity.serialize()} for op, activity in replies], ensure_ascii=False)
+
+
+def _decode_replies(raw: str | None) -> list[tuple[str, Activity]]:
+    if not raw:
+        return []
+    return [(item["op"], Activity().deserialize(item["activity"])) for item in json.loads(raw)]
+
+
+def _encode_invoke_response(context: TurnContext) -> str | None:
+    held = context.turn_state.get(INVOKE_RESPONSE_KEY)
+    response = getattr(held, "value", None)
+    if not isinstance(response, InvokeResponse):
+        return None
+    body = response.body.serialize() if hasattr(response.body, "serialize") else response.body
+    return json.dumps({"status": response.status, "body": body}, ensure_ascii=False)
+
+
+def _restore_invoke_response(context: TurnContext, raw: str | None) -> None:
+    if not raw:
+        return
+    stored = json.loads(raw)
+    context.turn_state[INVOKE_RESPONSE_KEY] = Activity(
+        type=ActivityTypes.invoke_response, value=InvokeResponse(status=stored["status"], body=stored["body"]))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    replies: list[tuple[str, Activity]]
+    sent: int
+    invoke_response: str | None
+
+    @property
+    def unsent(self) -> list[tuple[str, Activity]]:
+        return self.replies[self.sent:]
+
+
+# --- the middleware --------------------------------------------------------------------------------
+
+
+class AtomicTurns(Middleware):
+    def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta) -> None:
+        self._engine = engine_of(sessions)
+        self._autocommit = autocommit(self._engine)
+        self._ttl = ttl
+
+    async def on_turn(self, context: TurnContext, logic: NextLogic):
+        if is_proactive(context.activity):
+            return await logic()
+        key, conversation = activity_key(context), conversation_key(context)
+        entry, earlier = await self._look_up(key, conversation)
+        if entry is not None:
+            log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
+                     context.activity.id, len(entry.unsent), len(entry.replies))
+            _restore_invoke_response(context, entry.invoke_response)
+            await self._deliver(context, entry.key, entry.unsent, already_sent=entry.sent)
+            return None
+        replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
+        try:
+            await self._deliver(context, key, replies)
+        finally:
+            for hook in after:
+                hook()
+        return None
+
+    async def _run_and_commit(self, context: TurnContext, logic: NextLogic, key: str | None, conversation: str,
+                              earlier: list[_Entry]) -> list[tuple[str, Activity]]:
+        buffer = ReplyBuffer()
+        context.turn_state[ReplyBuffer] = buffer
+        try:
+            async with turn_unit(self._engine) as unit:
+                await logic()
+                replies = _carried(earlier) + buffer.replies
+                connection = await unit.connection()
+                if key is not None:
+                    await connection.execute(_RECORD, {
+                        "key": key, "received_at": datetime.now(timezone.utc), "conversation_key": conversation,
+                        "replies": _encode_replies(replies), "reply_count": len(replies), "replies_sent": 0,
+                        "invoke_response": _encode_invoke_response(context)})
+                if earlier:
+                    await connection.execute(_HANDED_ON, {"keys": [entry.key for entry in earlier]})
+                after = await unit.commit()
+        finally:
+            context.turn_state.pop(ReplyBuffer, None)  # an apology after a failure is sent at once
+        return replies, after
+
+    async def _look_up(self, key: str | None, conversation: str) -> tuple[_Entry | None, list[_Entry]]:
+        """This activity's journal entry, and earlier turns of the conversation whose replies did not
+        all reach the user: one statement."""
+        async with self._autocommit.connect() as conn:
+            rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
+        rows = sorted(rows, key=lambda row: row.received_at)
+        entries = {row.key: _Entry(row.key, _decode_replies(row.replies), row.replies_sent, row.invoke_response)
+                   for row in rows}
+        this = entries.pop(key, None) if key else None
+        return this, list(entries.values())
+
+    async def _deliver(self, context: TurnContext, key: str | None, replies: list[tuple[str, Activity]], *,
+                       already_sent: int = 0) -> None:
+        sent = 0
+        try:
+            for op, activity in replies:
+                await _send(context, op, activity)
+                sent += 1
+        except Exception as error:  # noqa: BLE001 - counted, then Teams is told to deliver again
+            log.warning("activity id=%s: reply %d of %d not delivered (%s); the turn is saved, the reply is kept",
+                        context.activity.id, already_sent + sent + 1, already_sent + len(replies),
+                        error.__class__.__name__)
+            await self._count_sent(key, already_sent + sent)
+            raise RepliesNotDelivered(context.activity.id) from error
+        if replies:
+            await self._count_sent(key, already_sent + sent)
+
+    async def _count_sent(self, key: str | None, sent: int) -> None:
+        if key is None:
+            return
+        try:
+            async with one_statement(self._autocommit) as conn:
+                await conn.execute(_COUNT_SENT, {"k": key, "sent": sent})
+        except Exception:  # noqa: BLE001 - at worst a redelivery sends a reply the user already has
+            log.warning("could not record the replies sent for a turn", exc_info=True)
+
+    async def purge_expired(self) -> int:
+        cutoff = datetime.now(timezone.utc) - self._ttl
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(_JOURNAL).where(_JOURNAL.c.received_at < cutoff))
+            return result.rowcount or 0
+
+
+def _carried(earlier: list[_Entry]) -> list[tuple[str, Activity]]:
+    """Replies of earlier turns that never reached the user, introduced by a note."""
+    unsent = [reply for entry in earlier for reply in entry.unsent if reply[0] == SEND]
+    if not unsent:
+        return []
+    return [(SEND, Activity(type=ActivityTypes.message, text=texts.EARLIER_REPLY_UNDELIVERED))] + unsent
+
+
+async def _send(context: TurnContext, op: str, activity: Activity) -> None:
+    if op == UPDATE:
+        try:
+            await context.adapter.update_activity(context, activity)
+        except Exception:  # noqa: BLE001 - the card others see is refreshed by their next look at it
+            log.warning("could not update a card in place (activity id=%s)", context.activity.id, exc_info=True)
+        return
+    if not activity.conversation:
+        reference = TurnContext.get_conversation_reference(context.activity)
+        activity = TurnContext.apply_conversation_reference(activity, reference)
+    await context.adapter.send_activities(context, [activity])
+
