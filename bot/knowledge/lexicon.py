@@ -49,7 +49,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "återlämna", "återlämnar", "återlämnas", "återlämnat", "återlämning", "återlämningen",
         "lämna tillbaka", "lämnar tillbaka", "lämnas tillbaka", "ge tillbaka", "ger tillbaka",
         "skicka tillbaka", "skickar tillbaka", "returnera", "returnerar", "retur",
-        "lämna in", "lämnar in", "lämna åter",
+        "lämna in", "lämnar in", "lämna åter", "ska tillbaka", "skickas tillbaka", "lämnas åter",
     ),
     "#STANGAV": (
         "stäng av", "stänga av", "stänger av", "slå av", "slår av", "slå ifrån", "stäng ner",

@@ -37,8 +37,8 @@ def outcome(answer) -> str:
     """How the bot replied: with a passage, with "the page does not say", or not at all."""
     if answer is None:
         return REFUSED
-    kind = getattr(answer, "kind", ANSWERED)
-    return kind if kind in (ANSWERED, NOT_ON_PAGE) else REFUSED
+    kind = getattr(answer, "kind", "answer")
+    return {"answer": ANSWERED, "not_on_page": NOT_ON_PAGE}.get(kind, REFUSED)
 
 
 def shown_text(answer) -> str:
