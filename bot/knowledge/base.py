@@ -31,9 +31,10 @@ from bot.knowledge.ranking import IndexedPassage, PassageIndex
 MAX_ANSWER_CHARS = 420
 MAX_OPENING_PASSAGES = 3
 GENERIC_WEIGHT = 0.3
+EXACT_WORD_BONUS = 1.0  # "larmblanketten" written as the step's page sentence writes it
 # Below the usual coverage, a passage is still taken when its section is about the very
 # routine the question names ("får larmet ligga i samma påse?" and the return steps).
-MIN_COVERAGE_IN_NAMED_ROUTINE = 0.3
+MIN_COVERAGE_IN_NAMED_ROUTINE = 0.5
 # A passage of the named routine's own sections is preferred to a general one
 # (the list of kinds of change) when it scores at least this share of it.
 OWN_SECTION_SHARE = 0.6
@@ -74,6 +75,7 @@ class KnowledgeBase:
             [IndexedPassage(self._analyzer.terms(p.text), heading_terms[p.section]) for p in self._passages]
         )
         self._section_routines = {heading: _routine_for(terms) for heading, terms in heading_terms.items()}
+        self._section_routines.update(self._routines_quoted_in_unnamed_sections())
         # The page's title names the whole page, not the section under it: a
         # question about "installation" is not answered by the page's introduction.
         page_title = sections[0].heading if sections else None
@@ -87,10 +89,23 @@ class KnowledgeBase:
         self._routines_with_section = frozenset(r for r in self._section_routines.values() if r)
         self._find_landmarks()
         self._step_terms = [
-            (routine, step, frozenset().union(*(t.tokens for t in self._analyzer.terms(f"{step.source} {step.title}"))))
+            (routine, step, frozenset().union(*(t.tokens for t in self._analyzer.terms(f"{step.source} {step.title}"))),
+             frozenset(words(step.source)))
             for routine in complete.routines_by_key().values()
             for step in routine.steps
         ]
+
+    def _routines_quoted_in_unnamed_sections(self) -> dict[str, str]:
+        """A section whose heading names no routine belongs to the one routine whose steps
+        quote it ("Informera kunden och säkerställ tillgång till bostad": a new order)."""
+        found = {}
+        for section in {p.section for p in self._passages if self._section_routines.get(p.section) is None}:
+            text = " ".join(" ".join(p.text.split()) for p in self._passages if p.section == section)
+            quoting = {routine.key for routine in complete.routines_by_key().values()
+                       for step in routine.steps if " ".join(step.source.split()) in text}
+            if len(quoting) == 1:
+                found[section] = quoting.pop()
+        return found
 
     def _find_landmarks(self) -> None:
         """The passages some answers are built around: the return instructions' two device
@@ -153,7 +168,8 @@ class KnowledgeBase:
             if scores[own] >= OWN_SECTION_SHARE * scores[best] and self._is_answered_by(terms, own):
                 best = own
         if scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
-            if own is None or scores[own] < MIN_SCORE or not self._is_answered_by(terms, own, MIN_COVERAGE_IN_NAMED_ROUTINE):
+            if (own is None or scores[own] < MIN_SCORE or self._has_unknown_word(terms)
+                    or not self._is_answered_by(terms, own, MIN_COVERAGE_IN_NAMED_ROUTINE)):
                 return self._unsure(tokens, intent, scores)
             best = own
         if not self._agrees(intent, self._passages[best].section):
@@ -168,7 +184,7 @@ class KnowledgeBase:
             chosen, section = self._section_opening(self._first_passage(named_section)), named_section
         else:
             chosen, section = self._answer_passages(best, scores), self._passages[best].section
-        blocks = self._complete(chosen, folded)
+        blocks = self._complete(chosen, folded, intent)
         routine = intent or self._section_routines.get(section)
         return self._quoted(blocks, section, routine, scores[best])
 
@@ -182,7 +198,7 @@ class KnowledgeBase:
         contacts += tuple(c for c in extra_contacts if c.value not in known)
         return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts)
 
-    def _complete(self, chosen: Sequence[int], folded_question: str) -> list[Block]:
+    def _complete(self, chosen: Sequence[int], folded_question: str, intent: str | None) -> list[Block]:
         """The chosen passages with what they need to stand alone: the whole list a step
         belongs to, the sentence that closes it, the section's contact and form lines,
         and for the return instructions each device's whole list."""
@@ -204,7 +220,8 @@ class KnowledgeBase:
         section = self._passages[min(numbers)].section
         if self._is_short_section(section):
             numbers |= {n for n, p in enumerate(self._passages) if p.section == section}
-        if section == self._return_section and numbers & self._return_steps_and_opening:
+        about_return = intent in ("return_alarm", "termination")
+        if section == self._return_section and about_return and numbers & self._return_steps_and_opening:
             return self._return_blocks(folded_question)
         text = fold(" ".join(self._passages[n].text for n in numbers))
         if "e-post" in text or "epost" in text:
@@ -273,6 +290,10 @@ class KnowledgeBase:
         elif "#LAS" in tokens:
             facts["lock"] = True
         blocks = complete.procedure_blocks(routine, facts)
+        if intent not in self._routines_with_section:
+            # A routine without a section of its own is named in the page's list of changes.
+            naming = [p.text for p in self._passages if p.kind is Kind.LIST and any(s in p.text for s in routine.sources)]
+            blocks = tuple(Block(tuple(text.splitlines())) for text in naming[:1]) + blocks
         extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
                  for step in routine.steps for c in step.contacts if complete.may_apply(step.when, facts)]
         section = self._section_of(blocks[0].lines[0]) or routine.title
@@ -283,7 +304,7 @@ class KnowledgeBase:
 
     def _step_named_by(self, terms: Sequence[Term], intent: str | None):
         best, best_weight = None, 0.0
-        for routine, step, step_tokens in self._step_terms:
+        for routine, step, step_tokens, step_words in self._step_terms:
             if intent is not None and routine.key != intent:
                 continue
             matched = [term for term in terms if term.tokens & step_tokens]
@@ -291,6 +312,7 @@ class KnowledgeBase:
                 continue
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
+            weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
             if weight > best_weight:
                 best, best_weight = (routine, step), weight
         return best
@@ -365,6 +387,10 @@ class KnowledgeBase:
         if specific >= 2:
             return coverage >= MIN_COVERAGE_WITH_TWO_SPECIFIC
         return specific == 1 and coverage >= min_coverage
+
+    def _has_unknown_word(self, terms: Sequence[Term]) -> bool:
+        """A word the page never uses ("semester"): the question may be about something else."""
+        return any(not any(self._index.document_frequency.get(t, 0) for t in term.tokens) for term in terms)
 
     def _is_specific(self, term: Term) -> bool:
         """A term that points at some passages rather than at the page's subject."""

@@ -149,7 +149,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "tar inte emot",
     ),
     "#AKTIVERA": (
-        "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen",
+        "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen", "startat",
+        "startar", "startas", "påbörjad", "påbörjas",
         "sätta igång", "komma igång",
     ),
     "#INHAMTA": (
@@ -229,6 +230,8 @@ GENERIC_CONCEPTS: frozenset[str] = frozenset({"#KUND", "#UTFORARE", "#LARM", "#I
 # (routine key, alternatives); an alternative is a set of concepts that must all be present.
 ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
     ("alarm_chain", (frozenset({"#LARMKEDJA"}),)),
+    # "vi tar över många kunder från en annan utförare" is a large provider change, not a takeover
+    ("provider_change", (frozenset({"#ORGFORANDRING"}),)),
     ("takeover", (frozenset({"#OVERTAG"}),)),
     ("provider_change", (frozenset({"#UTFORARBYTE"}),)),
     ("move", (frozenset({"#FLYTT"}),)),

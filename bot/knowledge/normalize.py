@@ -70,6 +70,6 @@ STOPWORDS: frozenset[str] = frozenset(
     igen alltså redan fortfarande själv själva sig vill ville velat ny nytt nya inför
     sitta sitter kvar inne länge lång långt hålla håller ligga ligger stå står gå går sätta
     sätts sätter använda använder hitta hittar fungera fungerar funkar exakt ungefär normalt
-    vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis
+    vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis annat annan
     """.split()
 )

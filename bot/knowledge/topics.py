@@ -113,7 +113,7 @@ NEXT_STEP = _pattern(
 
 # "Får vi lämna nycklarna", "när ger vi tillbaka nycklarna": the keys go back to the customer.
 KEYS_BACK = _pattern(r"\blamna(r|s)? (tillbaka |ater )?(kundens |brukarens |hem)?nyck", r"\bnyck\w* (tillbaka|ater)\b",
-                     r"\b(ge|ger|lamna|lamnar|aterlamna|aterlamnar) tillbaka\b", r"\baterlamna(r|s)? (kundens |hem)?nyck")
+                     r"\b(ge|ges|ger|lamna|lamnas|lamnar|aterlamna\w*) tillbaka\b", r"\baterlamna(r|s)? (kundens |hem)?nyck")
 KEYS_NOT_BACK = _pattern(r"\blamna(r)? ut\b", r"\blamna(s|r)? over\b", r"\boverlamn")
 
 # A question that picks one of the two devices of the return instructions.
