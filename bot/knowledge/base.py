@@ -167,7 +167,11 @@ class KnowledgeBase:
         if own is not None and self._section_routines.get(self._passages[best].section) is None:
             if scores[own] >= OWN_SECTION_SHARE * scores[best] and self._is_answered_by(terms, own):
                 best = own
-        if scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
+        named_section = self._section_named_by(terms)
+        if named_section is not None and not self._is_answered_by(terms, best):
+            # "Återlämning av trygghetslarm": a heading's own words, common as they are.
+            best = self._first_passage(named_section)
+        elif scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
             if (own is None or scores[own] < MIN_SCORE or self._has_unknown_word(terms)
                     or not self._is_answered_by(terms, own, MIN_COVERAGE_IN_NAMED_ROUTINE)):
                 return self._unsure(tokens, intent, scores)
@@ -177,7 +181,6 @@ class KnowledgeBase:
             best = self._best_in_routine(intent, scores)
             if best is None or scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
                 return self._unsure(tokens, intent, scores)
-        named_section = self._section_named_by(terms)
         if named_section is not None and self._section_best(named_section, scores) >= SECTION_SHARE * scores[best]:
             # "Hur återlämnar jag ett trygghetslarm?" names a whole section: its
             # opening answers better than any single sentence inside it.
@@ -356,7 +359,7 @@ class KnowledgeBase:
         nearest = sorted(best_by_section, key=lambda s: -best_by_section[s])[:MAX_SUGGESTIONS]
         if intent is not None and not nearest:
             nearest = [s for s, r in self._section_routines.items() if r == intent][:MAX_SUGGESTIONS]
-        suggestions = tuple(Suggestion(section, section) for section in nearest)
+        suggestions = tuple(Suggestion(section, w.SUGGESTION_QUESTION.format(section=section)) for section in nearest)
         return Answer(w.NOT_SURE, "", intent, 0.0, kind=SUGGEST, blocks=(Block((w.NOT_SURE,)),),
                       contacts=complete.whom_to_ask("trygghetslarm"), suggestions=suggestions)
 

@@ -10,6 +10,9 @@ ROUTINE_DONE = "Det var sista steget"
 KEYS_AFTER_INSTALLATION = "Efter installationen"
 KEYS_AT_END = "Vid avslut och återlämning av larmet"
 
+# A "Menade du" button sends this back as the question: it is answered with that section.
+SUGGESTION_QUESTION = "Vad gäller: {section}"
+
 NOT_ON_PAGE = "{says} Fråga enheten för installation och service."
 NOT_SURE = (
     "Jag hittar inget säkert svar på stadens sida. Välj det som ligger närmast, "
