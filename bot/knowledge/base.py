@@ -38,6 +38,8 @@ MIN_COVERAGE_IN_NAMED_ROUTINE = 0.5
 # A passage of the named routine's own sections is preferred to a general one
 # (the list of kinds of change) when it scores at least this share of it.
 OWN_SECTION_SHARE = 0.6
+RUNNER_UP_SHARE = 0.8
+SHORT_PARAGRAPH = 3  # sentences of a paragraph shown together
 SHORT_SECTION = 2  # a section this short is answered whole: its sentences belong together
 MAX_SUGGESTIONS = 3
 # Routines whose sections answer each other's questions: ending an alarm and returning it.
@@ -163,7 +165,7 @@ class KnowledgeBase:
         if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
             return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
-        own = self._best_in_routine(intent, scores) if intent else None
+        own = self._best_in_routine(intent, scores, terms) if intent else None
         if own is not None and self._section_routines.get(self._passages[best].section) is None:
             if scores[own] >= OWN_SECTION_SHARE * scores[best] and self._is_answered_by(terms, own):
                 best = own
@@ -178,7 +180,7 @@ class KnowledgeBase:
             best = own
         if not self._agrees(intent, self._passages[best].section):
             # A passage about another routine misleads: look only where the question points.
-            best = self._best_in_routine(intent, scores)
+            best = self._best_in_routine(intent, scores, terms)
             if best is None or scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
                 return self._unsure(tokens, intent, scores)
         if named_section is not None and self._section_best(named_section, scores) >= SECTION_SHARE * scores[best]:
@@ -187,6 +189,9 @@ class KnowledgeBase:
             chosen, section = self._section_opening(self._first_passage(named_section)), named_section
         else:
             chosen, section = self._answer_passages(best, scores), self._passages[best].section
+            # A second passage of the same section nearly as good answers too: show both.
+            chosen += [n for n, p in enumerate(self._passages) if p.section == section and n not in chosen
+                       and p.kind is Kind.SENTENCE and scores[n] >= RUNNER_UP_SHARE * scores[best]]
         blocks = self._complete(chosen, folded, intent)
         routine = intent or self._section_routines.get(section)
         return self._quoted(blocks, section, routine, scores[best])
@@ -220,6 +225,11 @@ class KnowledgeBase:
             following = self._neighbour(number, +1)
             if following is not None and "dessa steg" in self._passages[following].text:
                 numbers.add(following)
+        for number in list(numbers):
+            paragraph = self._paragraph(number)
+            if len(paragraph) <= SHORT_PARAGRAPH:
+                # A sentence of a short paragraph leans on the others ("innan kontakt ...").
+                numbers |= paragraph
         section = self._passages[min(numbers)].section
         if self._is_short_section(section):
             numbers |= {n for n, p in enumerate(self._passages) if p.section == section}
@@ -232,6 +242,12 @@ class KnowledgeBase:
         if "blankett" in text and not any(self._passages[n].kind is Kind.LINK for n in numbers):
             numbers.add(self._form_link(section))
         return [Block(tuple(line for n in sorted(numbers) for line in self._passages[n].text.splitlines()))]
+
+    def _paragraph(self, number: int) -> set[int]:
+        passage = self._passages[number]
+        if passage.kind is not Kind.SENTENCE:
+            return {number}
+        return {n for n, p in enumerate(self._passages) if p.group == passage.group and p.kind is Kind.SENTENCE}
 
     def _group_list(self, group: int) -> set[int]:
         return {n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)}
@@ -372,9 +388,16 @@ class KnowledgeBase:
             return True
         return frozenset({intent, section_routine}) in RELATED_ROUTINES
 
-    def _best_in_routine(self, intent: str | None, scores: list[float]) -> int | None:
-        candidates = [n for n, p in enumerate(self._passages) if self._section_routines.get(p.section) == intent]
-        return max(candidates, key=scores.__getitem__, default=None)
+    def _best_in_routine(self, intent: str | None, scores: list[float], terms: Sequence[Term] = ()) -> int | None:
+        """The best passage of the sections about this routine; with `terms`, the best one
+        that answers them, if any does."""
+        candidates = sorted((n for n, p in enumerate(self._passages) if self._section_routines.get(p.section) == intent),
+                            key=lambda n: -scores[n])
+        if terms:
+            answering = [n for n in candidates if scores[n] >= MIN_SCORE and self._is_answered_by(terms, n)]
+            if answering:
+                return answering[0]
+        return candidates[0] if candidates else None
 
     def suggest_routine(self, text: str) -> str | None:
         """The routine a message is about doing ("kunden ska flytta" -> "move"), if any."""

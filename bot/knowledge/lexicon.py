@@ -146,7 +146,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inte accepterar", "inte acceptera", "inte accepteras", "neka", "nekar", "tacka nej",
         "tackar nej", "avböja", "avböjer", "avvisa", "avvisar", "säga nej", "säger nej",
         "inte ta emot", "inte tar emot", "accepterar inte", "accepteras inte", "godkänner inte",
-        "tar inte emot",
+        "tar inte emot", "inte kapacitet", "har inte kapacitet", "kan inte ta", "inte plats",
+        "har inte plats", "inte möjlighet", "kan inte ta emot",
     ),
     "#AKTIVERA": (
         "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen", "startat",
@@ -215,6 +216,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "kontakta", "kontaktar", "kontaktas", "höra av", "hör av", "säga till", "säger till",
         "underrätta",
     ),
+    # "innan installationen" and the page's "Inför installationen", "innan kontakt"
+    "#INNAN": ("innan", "inför", "före"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",

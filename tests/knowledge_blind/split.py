@@ -1,6 +1,6 @@
 """Split the blind question set once into a development half and a test half.
 
-Run once when the set was written; the halves are committed and never redrawn. The draw is
+Run once when the set was written (`python -m tests.knowledge_blind.split`); the halves are committed and never redrawn. The draw is
 stratified by kind (fact / unknown / out) so each half has its share of every kind.
 """
 
@@ -9,7 +9,10 @@ import random
 from collections import defaultdict
 from pathlib import Path
 
-from questions_written import QUESTIONS
+try:
+    from tests.knowledge_blind.questions_written import QUESTIONS
+except ImportError:  # run as a script from this folder
+    from questions_written import QUESTIONS
 
 SEED = 20261202
 HERE = Path(__file__).parent
