@@ -46,6 +46,10 @@ MAX_SUGGESTIONS = 3
 # Routines whose page text is scattered over sentences rather than one list: a question about
 # how to do them is answered from the routine data, every step quoting the page.
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
+# A question about one of these routines that no single passage answers gets the routine whole.
+# Not the alarm chain: staff name it by the people in it ("anhöriga"), and its page text is
+# one sentence that retrieval finds anyway.
+WHOLE_ROUTINE_WHEN_UNSURE = frozenset({"new_order", "provider_change", "move", "takeover", "termination", "return_alarm"})
 RELATED_ROUTINES = frozenset({frozenset({"termination", "return_alarm"})})
 # A question that names a section is answered with the section's opening only if
 # the section also holds (nearly) the best passage: "vem installerar trygghetslarmet?"
@@ -176,13 +180,13 @@ class KnowledgeBase:
         elif scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
             if (own is None or scores[own] < MIN_SCORE or self._has_unknown_word(terms)
                     or not self._is_answered_by(terms, own, MIN_COVERAGE_IN_NAMED_ROUTINE)):
-                return self._unsure(tokens, intent, scores)
+                return self._unsure(tokens, intent, scores, terms, folded)
             best = own
         if not self._agrees(intent, self._passages[best].section):
             # A passage about another routine misleads: look only where the question points.
             best = self._best_in_routine(intent, scores, terms)
             if best is None or scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
-                return self._unsure(tokens, intent, scores)
+                return self._unsure(tokens, intent, scores, terms, folded)
         if named_section is not None and self._section_best(named_section, scores) >= SECTION_SHARE * scores[best]:
             # "Hur återlämnar jag ett trygghetslarm?" names a whole section: its
             # opening answers better than any single sentence inside it.
@@ -299,6 +303,17 @@ class KnowledgeBase:
         section = self._section_of(blocks[0].lines[0]) or routine.title
         return self._quoted(blocks, section, routine.key, 0.0, extra)
 
+    def _routine_answer(self, intent: str, tokens: frozenset[str], scores: list[float], folded: str) -> Answer:
+        """The whole routine: the page's own list where it has one, else the routine data."""
+        if intent == "return_alarm":
+            blocks = self._return_blocks(folded)
+            return self._quoted(blocks, self._return_section, intent, max(scores))
+        if intent == "new_order":
+            numbers = sorted(self._group_list(self._passages[self._running_sentence - 1].group) | {self._running_sentence})
+            block = Block(tuple(self._passages[n].text for n in numbers))
+            return self._quoted([block], self._passages[self._running_sentence].section, intent, max(scores))
+        return self._procedure_answer(intent, tokens, scores)
+
     def _procedure_answer(self, intent: str, tokens: frozenset[str], scores: list[float]) -> Answer:
         """"Vi har fått ett övertagande, vad ska vi göra?": every step of the routine that may
         apply, each quoted from the page, with the condition it depends on."""
@@ -362,9 +377,13 @@ class KnowledgeBase:
         return Answer(text, "", None, 0.0, kind=NOT_ON_PAGE, blocks=(Block((text,)),),
                       contacts=complete.whom_to_ask(gap.topic))
 
-    def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float]) -> Answer | None:
-        """No passage answers confidently. About the routines: the nearest sections to pick
-        from ("Menade du") and whom to ask; otherwise no answer at all."""
+    def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float],
+                terms: Sequence[Term] = (), folded: str = "") -> Answer | None:
+        """No passage answers confidently. A question that names a routine in words the page
+        knows gets that routine whole; another about the routines gets the nearest sections
+        to pick from ("Menade du") and whom to ask; anything else no answer at all."""
+        if intent in WHOLE_ROUTINE_WHEN_UNSURE and terms and not self._has_unknown_word(terms):
+            return self._routine_answer(intent, tokens, scores, folded)
         if not tokens & topics.DOMAIN_CONCEPTS:
             return None
         best_by_section: dict[str, float] = {}
