@@ -46,6 +46,8 @@ MAX_SUGGESTIONS = 3
 # Routines whose page text is scattered over sentences rather than one list: a question about
 # how to do them is answered from the routine data, every step quoting the page.
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
+CHANGES = "changes"  # a topic of the page that is no routine of its own
+ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
 # Not the alarm chain: staff name it by the people in it ("anhöriga"), and its page text is
 # one sentence that retrieval finds anyway.
@@ -82,6 +84,10 @@ class KnowledgeBase:
         )
         self._section_routines = {heading: _routine_for(terms) for heading, terms in heading_terms.items()}
         self._section_routines.update(self._routines_quoted_in_unnamed_sections())
+        takeover = complete.routines_by_key()["takeover"].sources
+        for passage in self._passages:
+            if passage.kind is Kind.LIST and any(source in passage.text for source in takeover):
+                self._section_routines[passage.section] = CHANGES  # the list of the kinds of change
         # The page's title names the whole page, not the section under it: a
         # question about "installation" is not answered by the page's introduction.
         page_title = sections[0].heading if sections else None
@@ -159,6 +165,8 @@ class KnowledgeBase:
         if gap is not None:
             return self._not_on_page(gap)
         intent = _routine_for(terms)
+        if intent is None and "#ANDRING" in tokens:
+            intent = CHANGES  # changes in general: the section that lists them
         scores = self._index.scores(terms)
         if _asks_keys_back(folded, tokens, intent):
             return self._keys_answer(folded, tokens, intent, scores)
@@ -174,6 +182,8 @@ class KnowledgeBase:
             if scores[own] >= OWN_SECTION_SHARE * scores[best] and self._is_answered_by(terms, own):
                 best = own
         named_section = self._section_named_by(terms)
+        if named_section is not None and not self._agrees(intent, named_section):
+            named_section = None  # "ändringar" names the alarm chain's heading too
         if named_section is not None and not self._is_answered_by(terms, best):
             # "Återlämning av trygghetslarm": a heading's own words, common as they are.
             best = self._first_passage(named_section)
@@ -205,6 +215,7 @@ class KnowledgeBase:
     def _quoted(self, blocks: Sequence[Block], section: str, routine: str | None, score: float,
                 extra_contacts: Sequence = ()) -> Answer:
         text = "\n".join(line for block in blocks for line in block.lines)
+        routine = routine if routine in ROUTINE_KEYS else None
         contacts = complete.contacts_for(text, section)
         known = {c.value for c in contacts}
         contacts += tuple(c for c in extra_contacts if c.value not in known)
@@ -395,7 +406,7 @@ class KnowledgeBase:
         if intent is not None and not nearest:
             nearest = [s for s, r in self._section_routines.items() if r == intent][:MAX_SUGGESTIONS]
         suggestions = tuple(Suggestion(section, w.SUGGESTION_QUESTION.format(section=section)) for section in nearest)
-        return Answer(w.NOT_SURE, "", intent, 0.0, kind=SUGGEST, blocks=(Block((w.NOT_SURE,)),),
+        return Answer(w.NOT_SURE, "", intent if intent in ROUTINE_KEYS else None, 0.0, kind=SUGGEST, blocks=(Block((w.NOT_SURE,)),),
                       contacts=complete.whom_to_ask("trygghetslarm"), suggestions=suggestions)
 
     # -- topic check -----------------------------------------------------------------
@@ -540,6 +551,7 @@ def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> 
     return (
         "#NYCKEL" in tokens
         and intent != "provider_change"
+        and "#AVSTA" not in tokens  # the customer not handing the keys out
         and bool(topics.KEYS_BACK.search(folded))
         and not topics.KEYS_NOT_BACK.search(folded)
     )

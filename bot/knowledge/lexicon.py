@@ -49,7 +49,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "återlämna", "återlämnar", "återlämnas", "återlämnat", "återlämning", "återlämningen",
         "lämna tillbaka", "lämnar tillbaka", "lämnas tillbaka", "ge tillbaka", "ger tillbaka",
         "skicka tillbaka", "skickar tillbaka", "returnera", "returnerar", "retur",
-        "lämna in", "lämnar in", "lämna åter", "ska tillbaka", "skickas tillbaka", "lämnas åter",
+        "lämna in", "lämnar in", "lämna åter", "skickas tillbaka", "tillbaka", "lämnas åter",
     ),
     "#STANGAV": (
         "stäng av", "stänga av", "stänger av", "slå av", "slår av", "slå ifrån", "stäng ner",
@@ -77,6 +77,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "säger upp", "uppsägning", "upphöra", "upphör", "avbeställa", "avbeställning",
         "inte längre behöver", "behöver inte längre", "sluta", "slutar", "sluta med",
         "slutar med", "inte ha kvar",
+        "avliden", "avlidit", "avled", "dött", "dog", "gått bort", "går bort", "bortgång", "bortgången", "dödsfall",
     ),
     "#DEMONT": (
         "demontera", "demonterar", "demonteras", "demontering", "demonteringen",
@@ -91,6 +92,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#BESTALL": (
         "beställning", "beställningen", "beställningar", "beställa", "beställer", "beställt",
         "nytt larm", "nytt trygghetslarm", "nya larm", "order", "ordern", "ordrar",
+        "uppdrag", "uppdraget", "uppdragen",
     ),
     "#BLANKETT": (
         "blankett", "blanketten", "blanketter", "larmblankett", "larmblanketten",
@@ -121,6 +123,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "framförhållning", "framförhållningen", "minst", "senast", "i förväg",
         "hur långt innan", "hur lång tid innan", "hur lång tid före", "hur tidigt",
         "hur långt före",
+        "tidsgräns", "tidsgränsen", "deadline", "frist", "tidsfrist",
     ),
     "#JOUR": (
         "trygghetsjour", "trygghetsjouren", "larmcentral", "larmcentralen", "jouren",
@@ -148,6 +151,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inte ta emot", "inte tar emot", "accepterar inte", "accepteras inte", "godkänner inte",
         "tar inte emot", "inte kapacitet", "har inte kapacitet", "kan inte ta", "inte plats",
         "har inte plats", "inte möjlighet", "kan inte ta emot",
+        "inte vill ta", "vill inte ta", "inte kan ta", "kan inte acceptera", "inte kan acceptera",
     ),
     "#AKTIVERA": (
         "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen", "startat",
@@ -161,6 +165,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#AVSTA": (
         "avstå", "avstår", "avstått", "vill inte ha", "inte vill ha", "vägra", "vägrar",
         "tacka nej", "tackar nej", "tackat nej", "säger nej till", "säga nej till",
+        "inte vill lämna", "vill inte lämna", "inte lämna ut", "inte vill ge", "vill inte ge", "inte lämnar ut",
     ),
     # Steps are numbered "1." to "5." on the page; staff say "första steget", "steg två".
     "#STEG1": ("1", "första", "först", "börja", "börjar", "början", "steg ett", "steg 1"),
@@ -170,6 +175,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#STEG5": ("5", "femte", "steg fem", "steg 5"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
+        "sista", "sist",
     ),
     "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
     "#ANTAL": (
@@ -210,6 +216,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "ändra", "ändrar", "ändras", "ändrat", "ändring", "ändringar", "ändringen",
         "ändringarna", "uppdatera", "uppdaterar", "justera", "justerar", "lägga till",
         "lägger till", "läggas till", "läggs till",
+        "förändring", "förändringar", "förändringen",
     ),
     "#MEDDELA": (
         "meddela", "meddelar", "meddelas", "meddelande", "anmäla", "anmäler", "anmälan",
@@ -218,6 +225,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     # "innan installationen" and the page's "Inför installationen", "innan kontakt"
     "#INNAN": ("innan", "inför", "före"),
+    "#HANTERA": ("hanterar", "hantera", "hanteras", "tar hand om", "ta hand om", "sköter", "sköta", "ansvarar", "ansvarig"),
+    # staff's words for the customer's home; the page says "bostad"
+    "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",

@@ -71,6 +71,6 @@ STOPWORDS: frozenset[str] = frozenset(
     sitta sitter kvar inne länge lång långt hålla håller ligga ligger stå står gå går sätta
     sätts sätter använda använder hitta hittar fungera fungerar funkar exakt ungefär normalt
     vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis annat annan
-    va e o nån nåt ngn ngt nåd dom iaf asså pls plz mm
+    va e o nån nåt ngn ngt nåd dom iaf asså pls plz mm sorts sorters slags typer
     """.split()
 )

@@ -42,7 +42,7 @@ GAPS: tuple[Gap, ...] = (
     Gap(
         "opening_hours",
         "öppettider",
-        _pattern(r"\boppettid", r"\boppet\b", r"\bhar (de|dom|ni|dem) oppet", r"\bnar stanger\b",
+        _pattern(r"\boppettid", r"\boppet\b", r"\bvilka tider\b", r"\btelefontid", r"\bnar kan (man|vi|jag) ringa\b", r"\bhar (de|dom|ni|dem) oppet", r"\bnar stanger\b",
                  r"\bstanger (de|dom|installation|trygghetsjour|jouren|enheten)", r"\bhur dags\b"),
         "Stadens sida anger inte öppettiderna för installation och service. "
         "Den hänvisar till en meny som inte finns med i sidans text.",
@@ -76,11 +76,10 @@ GAPS: tuple[Gap, ...] = (
     ),
 )
 
-# The lead-time gap is about installation, feedback, accepting and the form. A duration
+# The lead-time gap: installation, feedback, accepting, the form, a move. A duration
 # question about what the page does time (a provider change, a large organisational change,
 # declining an order, the grey button) is answered from the page instead.
-TIMED_ON_PAGE = frozenset({"#UTFORARBYTE", "#ORGFORANDRING", "#NEKA", "#KNAPP", "#STANGAV", "#FLYTT", "#AVSLUT"})
-LEAD_TIME_SUBJECTS = frozenset({"#INSTALL", "#ACCEPT", "#BLANKETT", "#BESTALL", "#INSTSERV", "#AKTIVERA"})
+TIMED_ON_PAGE = frozenset({"#UTFORARBYTE", "#ORGFORANDRING", "#NEKA", "#KNAPP", "#STANGAV", "#AVSLUT", "#DEMONT"})
 
 # Concepts that place a question among the routines at all: without one of them, a question
 # the page cannot answer is out of scope rather than a gap in the page.
@@ -97,8 +96,10 @@ def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
     for gap in GAPS:
         if not gap.asks.search(folded_question):
             continue
-        if gap.key == "lead_time" and (tokens & TIMED_ON_PAGE or not tokens & LEAD_TIME_SUBJECTS):
+        if gap.key == "lead_time" and tokens & TIMED_ON_PAGE:
             continue
+        if gap.key == "opening_hours" and "#UTFORARBYTE" in tokens:
+            continue  # "Utförarbyten sker vardagar under ordinarie öppettider" answers it
         return gap
     return None
 
@@ -112,7 +113,7 @@ NEXT_STEP = _pattern(
 )
 
 # "Får vi lämna nycklarna", "när ger vi tillbaka nycklarna": the keys go back to the customer.
-KEYS_BACK = _pattern(r"\blamna(r|s)? (tillbaka |ater )?(kundens |brukarens |hem)?nyck", r"\bnyck\w* (tillbaka|ater)\b",
+KEYS_BACK = _pattern(r"\blamna(r|s)? (tillbaka |ater )?(kundens |brukarens |hem)?nyck", r"\bnyck\w* (tillbaka|ater)\b", r"\btillbaka (\w+ )?nyck",
                      r"\b(ge|ges|ger|lamna|lamnas|lamnar|aterlamna\w*) tillbaka\b", r"\baterlamna(r|s)? (kundens |hem)?nyck")
 KEYS_NOT_BACK = _pattern(r"\blamna(r)? ut\b", r"\blamna(s|r)? over\b", r"\boverlamn")
 
