@@ -27,6 +27,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inget lås", "utan lås", "saknar lås", "inte har lås", "har inte lås",
         "inte har något lås", "har inte något lås", "inget nyckelfritt", "ingen nyckelfri",
         "bara larm", "bara trygghetslarm", "endast larm", "endast trygghetslarm",
+        "inte har nyckelfri", "har inte nyckelfri", "inte nyckelfri", "utan nyckelfri", "inte har nyckelfritt", "har inget lås", "inget nyckelfritt lås",
     ),
     "#NYCKEL": (
         "nyckel", "nyckeln", "nycklar", "nycklarna", "hemnycklar", "hemnyckel", "hemnycklarna",
@@ -61,6 +62,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "byte av utförare", "ny utförare", "nya utförare", "annan utförare", "byta hemtjänst",
         "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare",
         "byta företag", "byter företag", "byter till oss", "byta till oss",
+        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst",
     ),
     "#FLYTT": (
         "flytt", "flytta", "flyttar", "flyttat", "flyttas", "flyttning", "flytten",
@@ -93,6 +95,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "beställning", "beställningen", "beställningar", "beställa", "beställer", "beställt",
         "nytt larm", "nytt trygghetslarm", "nya larm", "order", "ordern", "ordrar",
         "uppdrag", "uppdraget", "uppdragen",
+        "ny kund", "nya kunden", "nybeställning", "nybeställningen", "nybeställningar", "nyinstallation",
     ),
     "#BLANKETT": (
         "blankett", "blanketten", "blanketter", "larmblankett", "larmblanketten",
@@ -152,6 +155,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "tar inte emot", "inte kapacitet", "har inte kapacitet", "kan inte ta", "inte plats",
         "har inte plats", "inte möjlighet", "kan inte ta emot",
         "inte vill ta", "vill inte ta", "inte kan ta", "kan inte acceptera", "inte kan acceptera",
+        "inte kan utföra", "kan inte utföra", "inte klarar", "klarar inte",
     ),
     "#AKTIVERA": (
         "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen", "startat",
@@ -193,6 +197,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#OPPETTID": (
         "öppettid", "öppettider", "öppettiderna", "stängning", "stängningen", "stängningstid",
         "har öppet", "hur dags", "stänger", "kontorstid", "kontorstider", "tider", "tiderna",
+        "kväll", "kvällen", "kvällstid", "natt", "natten", "nattetid",
     ),
     "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar",
                    "helg", "helgen", "helger", "helgdag", "helgdagar", "lördag", "söndag"),
@@ -217,6 +222,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "ändringarna", "uppdatera", "uppdaterar", "justera", "justerar", "lägga till",
         "lägger till", "läggas till", "läggs till",
         "förändring", "förändringar", "förändringen",
+        "ändrad", "ändrade", "ändrats",
     ),
     "#MEDDELA": (
         "meddela", "meddelar", "meddelas", "meddelande", "anmäla", "anmäler", "anmälan",
@@ -224,7 +230,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "underrätta",
     ),
     # "innan installationen" and the page's "Inför installationen", "innan kontakt"
-    "#INNAN": ("innan", "inför", "före"),
+    "#INNAN": ("innan", "inför", "före", "vänta", "väntar", "invänta", "inväntar", "avvakta", "avvaktar"),
     "#HANTERA": ("hanterar", "hantera", "hanteras", "tar hand om", "ta hand om", "sköter", "sköta", "ansvarar", "ansvarig"),
     # staff's words for the customer's home; the page says "bostad"
     "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
@@ -243,11 +249,9 @@ GENERIC_CONCEPTS: frozenset[str] = frozenset({"#KUND", "#UTFORARE", "#LARM", "#I
 # (routine key, alternatives); an alternative is a set of concepts that must all be present.
 ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
     ("alarm_chain", (frozenset({"#LARMKEDJA"}),)),
-    # "vi tar över många kunder från en annan utförare" is a large provider change, not a takeover
-    ("provider_change", (frozenset({"#ORGFORANDRING"}),)),
+    # "vi tar över många kunder från en annan utförare" is a provider change, not a takeover
+    ("provider_change", (frozenset({"#ORGFORANDRING"}), frozenset({"#UTFORARBYTE"}))),
     ("takeover", (frozenset({"#OVERTAG"}),)),
-    ("provider_change", (frozenset({"#UTFORARBYTE"}),)),
-    ("move", (frozenset({"#FLYTT"}),)),
     (
         "return_alarm",
         (
@@ -256,9 +260,14 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#ATERLAMNA", "#LADDARE"}),
             frozenset({"#ATERLAMNA", "#BAND"}),
             frozenset({"#PASE", "#LARM"}),
+            frozenset({"#SLADD", "#LARM"}),
+            frozenset({"#BAND", "#LARM"}),
+            frozenset({"#LADDARE", "#LARM"}),
         ),
     ),
+    # "flyttat till äldreboende och larmet ska avslutas" ends the alarm
     ("termination", (frozenset({"#AVSLUT"}), frozenset({"#DEMONT"}))),
+    ("move", (frozenset({"#FLYTT"}),)),
     (
         "new_order",
         (

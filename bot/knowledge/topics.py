@@ -89,6 +89,13 @@ DOMAIN_CONCEPTS = frozenset({
 })
 
 
+# "Hur lång tid tar det ...": how long someone else's work takes, which the page never says;
+# only a provider change has notice periods on the page.
+TAKES_TIME = _pattern(r"\b(hur lang tid|hur manga (arbets)?dagar|hur lange|hur snabbt|hur fort)\b.*\b(tar|droj\w*|dror)\b",
+                      r"\btar det\b.*\b(lang tid|dagar|veckor)\b")
+CHANGE_OF_PROVIDER = frozenset({"#UTFORARBYTE", "#ORGFORANDRING"})
+
+
 def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
     """The gap of the page a question asks about, if it is about the routines at all."""
     if not tokens & DOMAIN_CONCEPTS:
@@ -97,7 +104,8 @@ def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
         if not gap.asks.search(folded_question):
             continue
         if gap.key == "lead_time" and tokens & TIMED_ON_PAGE:
-            continue
+            if not (TAKES_TIME.search(folded_question) and not tokens & CHANGE_OF_PROVIDER):
+                continue
         if gap.key == "opening_hours" and "#UTFORARBYTE" in tokens:
             continue  # "Utförarbyten sker vardagar under ordinarie öppettider" answers it
         return gap
@@ -126,4 +134,5 @@ PROCEDURE = _pattern(
     r"\bvad (ska|behover|maste|bor) (vi|jag|man|ni) gora\b", r"\bhur (gor|ska|hanterar|gar) (vi|jag|man|ni)\b",
     r"\bvad galler\b", r"\bsteg for steg\b", r"\bi vilken ordning\b", r"\bhur fungerar\b", r"\bhur gor\b",
     r"\bhur (avslutar|hanterar|anmaler|meddelar) (man|vi|jag|ni)\b", r"\bhur\s*\??$", r"\brutin(en)? for\b",
+    r"\bhur gar det till\b",
 )
