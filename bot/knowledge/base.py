@@ -46,6 +46,8 @@ MAX_SUGGESTIONS = 3
 # Routines whose page text is scattered over sentences rather than one list: a question about
 # how to do them is answered from the routine data, every step quoting the page.
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
+# Routines that branch on the lock: a question that says whether there is one gets the branch.
+LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -174,7 +176,9 @@ class KnowledgeBase:
             following = self._next_step_answer(terms, intent)
             if following is not None:
                 return following
-        if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
+        gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
+        if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or gives_lock
+                                                 or intent not in self._routines_with_section):
             return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
         own = self._best_in_routine(intent, scores, terms) if intent else None
@@ -384,9 +388,9 @@ class KnowledgeBase:
     # -- when the page does not answer ---------------------------------------------
 
     def _not_on_page(self, gap: topics.Gap) -> Answer:
-        text = w.NOT_ON_PAGE.format(says=gap.says)
+        text = (w.NOT_ON_PAGE_ASK_TRYGGHETSJOUR if gap.ask == "trygghetsjour" else w.NOT_ON_PAGE).format(says=gap.says)
         return Answer(text, "", None, 0.0, kind=NOT_ON_PAGE, blocks=(Block((text,)),),
-                      contacts=complete.whom_to_ask(gap.topic))
+                      contacts=complete.whom_to_ask(gap.topic, gap.ask))
 
     def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float],
                 terms: Sequence[Term] = (), folded: str = "") -> Answer | None:

@@ -66,8 +66,11 @@ def contacts_for(text: str, topic: str, named_units: bool = True) -> tuple[Answe
     return tuple(email_contact(a, topic) for a in emails) + tuple(phone_contact(n) for n in phones)
 
 
-def whom_to_ask(topic: str) -> tuple[AnswerContact, ...]:
-    """For what the page does not say: the unit that installs and services, by mail and phone."""
+def whom_to_ask(topic: str, ask: str = "installation") -> tuple[AnswerContact, ...]:
+    """For what the page does not say: the unit that installs and services, by mail and phone,
+    or Stockholms trygghetsjour by mail (the page gives it no phone)."""
+    if ask == "trygghetsjour":
+        return (email_contact(TRYGGHETSJOUR_EMAIL, topic),)
     return email_contact(INSTALLATION_OCH_SERVICE_EMAIL, topic), phone_contact(INSTALLATION_OCH_SERVICE_PHONE)
 
 

@@ -80,6 +80,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inte längre behöver", "behöver inte längre", "sluta", "slutar", "sluta med",
         "slutar med", "inte ha kvar",
         "avliden", "avlidit", "avled", "dött", "dog", "gått bort", "går bort", "bortgång", "bortgången", "dödsfall",
+        "inte längre", "vill inte ha längre", "inte ha larmet längre", "inte ha larm längre",
     ),
     "#DEMONT": (
         "demontera", "demonterar", "demonteras", "demontering", "demonteringen",
@@ -234,6 +235,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#HANTERA": ("hanterar", "hantera", "hanteras", "tar hand om", "ta hand om", "sköter", "sköta", "ansvarar", "ansvarig"),
     # staff's words for the customer's home; the page says "bostad"
     "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
+    "#BEHORIGHET": ("behörighet", "behörigheter", "behörigheten", "behörig", "rättighet", "rättigheter"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",

@@ -25,6 +25,7 @@ class Gap:
     asks: re.Pattern
     says: str  # Swedish, shown to the user
     basis: str  # why: what the page says or leaves out
+    ask: str = "installation"  # whom to ask: "installation" (och service) or "trygghetsjour"
 
 
 def _pattern(*alternatives: str) -> re.Pattern:
@@ -58,6 +59,31 @@ GAPS: tuple[Gap, ...] = (
         "The page gives the order of the steps and two notice periods for a provider change, no lead times.",
     ),
     Gap(
+        "form_content",
+        "vad blanketten ska innehålla",
+        _pattern(r"\bvad ska (sta|fyllas i|skrivas)\b", r"\bvilka falt\b", r"\bvad (skriver|fyller) (man|vi|jag) i\b"),
+        "Stadens sida säger inte vad som ska stå i blanketten, bara vilken blankett som gäller.",
+        "The page names the form and links it; its fields are in the PDF, not on the page.",
+    ),
+    Gap(
+        "device_model",
+        "vilka larm och lås som används",
+        _pattern(r"\bvilken (sorts|sorters|typ av|slags|modell)\b", r"\bvilket (marke|fabrikat|slags)\b",
+                 r"\bvilka (sorts|sorters|typer av|modeller)\b.*\b(las|larm)"),
+        "Stadens sida säger inte vilka larm eller lås som används.",
+        "The page tells two devices apart only by a grey button underneath or a lid at the back.",
+    ),
+    Gap(
+        "trygghetsjour_phone",
+        "telefonnummer",
+        _pattern(r"\b(telefon\w*|nummer|numret|ring\w*|tel|telnr)\b.*\btrygghetsjour",
+                 r"\btrygghetsjour\w*\b.*\b(telefon\w*|nummer|numret|ring\w*|telnr)\b"),
+        "Stadens sida ger ingen telefon till Stockholms trygghetsjour, bara e-post. "
+        "Telefonnumret på sidan gäller installation och service vid prioriterad beställning.",
+        "Stockholms trygghetsjour / E-post: trygghetslarm@stockholm.se; the only phone number is for a priority order.",
+        ask="trygghetsjour",
+    ),
+    Gap(
         "price",
         "kostnader",
         _pattern(r"\bvad kostar\b", r"\bkostar (det|larmet|laset|en|ett)\b", r"\bhur mycket kostar\b",
@@ -68,7 +94,7 @@ GAPS: tuple[Gap, ...] = (
     Gap(
         "device_fault",
         "fel på larmet",
-        _pattern(r"\bpiper\b", r"\bbatteri", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
+        _pattern(r"\bpiper\b", r"\bbatteri", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
                  r"\bfelanmal", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
                  r"\brackvidd", r"\bladdas inte\b", r"\bgar inte att\b"),
         "Stadens sida säger inget om fel på larmet eller låset.",
@@ -85,7 +111,7 @@ TIMED_ON_PAGE = frozenset({"#UTFORARBYTE", "#ORGFORANDRING", "#NEKA", "#KNAPP", 
 # the page cannot answer is out of scope rather than a gap in the page.
 DOMAIN_CONCEPTS = frozenset({
     "#LARM", "#LAS", "#UTANLAS", "#NYCKEL", "#INSTSERV", "#JOUR", "#LASOPPNING", "#PARAPLY",
-    "#BLANKETT", "#LARMKEDJA", "#UTFORARBYTE", "#OVERTAG", "#INSTALL", "#ATERLAMNA", "#DEMONT",
+    "#BLANKETT", "#LARMKEDJA", "#BEHORIGHET", "#UTFORARBYTE", "#OVERTAG", "#INSTALL", "#ATERLAMNA", "#DEMONT",
 })
 
 
@@ -93,7 +119,9 @@ DOMAIN_CONCEPTS = frozenset({
 # only a provider change has notice periods on the page.
 TAKES_TIME = _pattern(r"\b(hur lang tid|hur manga (arbets)?dagar|hur lange|hur snabbt|hur fort)\b.*\b(tar|droj\w*|dror)\b",
                       r"\btar det\b.*\b(lang tid|dagar|veckor)\b")
-CHANGE_OF_PROVIDER = frozenset({"#UTFORARBYTE", "#ORGFORANDRING"})
+OUR_DUTY = _pattern(r"\b(ska|maste|behover|bor) (vi|jag|man|ni)\b", r"\b(vi|jag|man|ni) (ska|maste|behover)\b")
+# Timed on the page whoever asks: a provider change, declining an order, the grey button.
+TIMED_BY_PAGE = frozenset({"#UTFORARBYTE", "#ORGFORANDRING", "#NEKA", "#KNAPP", "#STANGAV"})
 
 
 def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
@@ -104,8 +132,13 @@ def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
         if not gap.asks.search(folded_question):
             continue
         if gap.key == "lead_time" and tokens & TIMED_ON_PAGE:
-            if not (TAKES_TIME.search(folded_question) and not tokens & CHANGE_OF_PROVIDER):
+            # The page times only what the provider must do ("omgående", "minst fem arbetsdagar"),
+            # never the work of installation och service.
+            others_work = TAKES_TIME.search(folded_question) or not OUR_DUTY.search(folded_question)
+            if tokens & TIMED_BY_PAGE or not others_work:
                 continue
+        if gap.key == "trygghetsjour_phone" and tokens & {"#INSTSERV", "#PRIO"}:
+            continue
         if gap.key == "opening_hours" and "#UTFORARBYTE" in tokens:
             continue  # "Utförarbyten sker vardagar under ordinarie öppettider" answers it
         return gap
@@ -134,5 +167,5 @@ PROCEDURE = _pattern(
     r"\bvad (ska|behover|maste|bor) (vi|jag|man|ni) gora\b", r"\bhur (gor|ska|hanterar|gar) (vi|jag|man|ni)\b",
     r"\bvad galler\b", r"\bsteg for steg\b", r"\bi vilken ordning\b", r"\bhur fungerar\b", r"\bhur gor\b",
     r"\bhur (avslutar|hanterar|anmaler|meddelar) (man|vi|jag|ni)\b", r"\bhur\s*\??$", r"\brutin(en)? for\b",
-    r"\bhur gar det till\b",
+    r"\bhur gar det till\b", r"\bvad gor (vi|jag|man|ni)\b(?! (nu|sen|sedan|da|efter)\b)",
 )

@@ -14,6 +14,7 @@ KEYS_AT_END = "Vid avslut och återlämning av larmet"
 SUGGESTION_QUESTION = "Vad gäller: {section}"
 
 NOT_ON_PAGE = "{says} Fråga enheten för installation och service."
+NOT_ON_PAGE_ASK_TRYGGHETSJOUR = "{says} Skriv till Stockholms trygghetsjour."
 NOT_SURE = (
     "Jag hittar inget säkert svar på stadens sida. Välj det som ligger närmast, "
     "eller fråga enheten för installation och service."
