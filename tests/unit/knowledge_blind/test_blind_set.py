@@ -1,0 +1,48 @@
+"""The blind question set: its held-out half meets the bar, and it stays as it was drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.page import SOURCE_PAGE
+from tests.unit.knowledge_blind.evaluate import evaluate, fold, load
+from tests.unit.knowledge_blind.questions_written import QUESTIONS
+from tests.unit.knowledge_blind.split import split
+
+KEY_FACT_SHARE = 0.90
+OUT_OF_SCOPE_REFUSED_SHARE = 0.95
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.from_file()
+
+
+def test_the_set_is_large_and_mixed():
+    kinds = [q["kind"] for q in QUESTIONS]
+    assert len(QUESTIONS) >= 200
+    assert kinds.count("out") >= 30 and kinds.count("unknown") >= 20
+
+
+def test_the_halves_are_the_committed_seeded_draw():
+    dev, test = split(QUESTIONS)
+    assert [q["id"] for q in dev] == [q["id"] for q in load("dev")]
+    assert [q["id"] for q in test] == [q["id"] for q in load("test")]
+    assert not {q["q"] for q in dev} & {q["q"] for q in test}
+
+
+def test_every_key_fact_and_forbidden_fact_is_the_page_s_wording():
+    page = fold(SOURCE_PAGE.read_text(encoding="utf-8"))
+    for question in QUESTIONS:
+        for alternatives in question["must"] + [[fact] for fact in question["must_not"]]:
+            assert any(fold(fact) in page for fact in alternatives), (question["q"], alternatives)
+
+
+@pytest.mark.parametrize("half", ["test", "dev"])
+def test_half_meets_the_bar(knowledge_base: KnowledgeBase, half: str):
+    score = evaluate(knowledge_base, load(half))
+    carried, total = score.in_scope
+    assert carried / total >= KEY_FACT_SHARE, "\n".join(score.lines())
+    assert score.contradicting == 0, "\n".join(score.lines())
+    assert score.out[0] / score.out[1] >= OUT_OF_SCOPE_REFUSED_SHARE, "\n".join(score.lines())
