@@ -79,7 +79,7 @@ def all_cards() -> dict[str, dict]:
     cards["answer_return_both_devices"] = answer_card(
         knowledge.answer("hur återlämnar jag ett trygghetslarm?"), ("återlämna larm", "Återlämning av trygghetslarm"))
     cards["answer_not_on_page"] = answer_card(knowledge.answer("hur lång tid tar installationen?"))
-    cards["answer_did_you_mean"] = answer_card(knowledge.answer("vi har inte kapacitet att ta kunden, måste vi säga till nån om larmet?"))
+    cards["answer_did_you_mean"] = answer_card(knowledge.answer("kan vi skicka larmet med posten"))
     cards["export"] = export_card("2026-10-27", "2026-11-26", 412, "https://larmlotsen.example/export/abc.def", 15)
     cards["statistics_team"] = statistics_card("Statistik för teamet", 7, 2, 3, 11, 4.5, 5.25, 6)
     cards["statistics_mine_no_lead_time"] = statistics_card("Statistik för dina ärenden", 1, 0, 0, 0, None, None, 0)
