@@ -170,15 +170,17 @@ class KnowledgeBase:
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
         scores = self._index.scores(terms)
+        gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
+        if gives_lock:
+            # "Avslut med lås, vem hämtar och när får vi lämna nycklarna": that branch, whole.
+            return self._procedure_answer(intent, tokens, scores)
         if _asks_keys_back(folded, tokens, intent):
             return self._keys_answer(folded, tokens, intent, scores)
         if topics.NEXT_STEP.search(folded):
             following = self._next_step_answer(terms, intent)
             if following is not None:
                 return following
-        gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
-        if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or gives_lock
-                                                 or intent not in self._routines_with_section):
+        if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
             return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
         own = self._best_in_routine(intent, scores, terms) if intent else None
@@ -308,6 +310,8 @@ class KnowledgeBase:
             return None
         routine, done = found
         blocks = complete.next_step_blocks(routine, done)
+        if blocks:
+            blocks = (Block((done.source,), w.STEP_BEFORE),) + blocks
         if not blocks:
             if routine.key != "new_order":
                 return None

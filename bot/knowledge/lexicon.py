@@ -236,6 +236,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # staff's words for the customer's home; the page says "bostad"
     "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
     "#BEHORIGHET": ("behörighet", "behörigheter", "behörigheten", "behörig", "rättighet", "rättigheter"),
+    # the second device of the return instructions: "Öppna locket på baksidan av larmet"
+    "#LOCK": ("lock", "locket", "baksida", "baksidan"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",
@@ -265,6 +267,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#SLADD", "#LARM"}),
             frozenset({"#BAND", "#LARM"}),
             frozenset({"#LADDARE", "#LARM"}),
+            frozenset({"#LOCK", "#LARM"}),
+            frozenset({"#KNAPP", "#LARM"}),
         ),
     ),
     # "flyttat till äldreboende och larmet ska avslutas" ends the alarm
@@ -277,6 +281,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#INSTALL", "#LARM"}),
             frozenset({"#INSTALL", "#LAS"}),
             frozenset({"#NEKA"}),
+            frozenset({"#AKTIVERA"}),
+            frozenset({"#ACCEPT"}),
         ),
     ),
 )

@@ -94,7 +94,7 @@ GAPS: tuple[Gap, ...] = (
     Gap(
         "device_fault",
         "fel på larmet",
-        _pattern(r"\bpiper\b", r"\bbatteri", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
+        _pattern(r"\bpiper\b", r"\bbatteri", r"\binte (fungerar|funkar|fungera|funka)\b", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
                  r"\bfelanmal", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
                  r"\brackvidd", r"\bladdas inte\b", r"\bgar inte att\b"),
         "Stadens sida säger inget om fel på larmet eller låset.",

@@ -4,6 +4,7 @@ MAIL_TO = "Skriv e-post till {recipient}"
 CALL = "Ring {recipient} {number}"
 MAIL_SUBJECT = "Fråga om {topic}"
 
+STEP_BEFORE = "Steget före"
 NEXT_STEP = "Nästa steg"
 NEXT_STEP_IF = "Nästa steg {condition}"
 ROUTINE_DONE = "Det var sista steget"
