@@ -161,7 +161,8 @@ class KnowledgeBase:
         terms = self._analyzer.terms(text)
         if not terms:
             return None
-        folded = fold(text)
+        # Question patterns are matched on the words as typed and as corrected (one per line).
+        folded = fold(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
         gap = topics.gap_asked(folded, tokens)
         if gap is not None:
