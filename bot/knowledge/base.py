@@ -343,7 +343,7 @@ class KnowledgeBase:
             facts["lock"] = False
         elif "#LAS" in tokens:
             facts["lock"] = True
-        blocks = complete.procedure_blocks(routine, facts)
+        blocks = complete.procedure_blocks(routine, facts, self._page_position)
         if intent not in self._routines_with_section:
             # A routine without a section of its own is named in the page's list of changes.
             naming = [p.text for p in self._passages if p.kind is Kind.LIST and any(s in p.text for s in routine.sources)]
@@ -386,6 +386,10 @@ class KnowledgeBase:
         section = self._section_of(blocks[0].lines[0]) or ""
         return self._quoted(blocks, section, intent or self._section_routines.get(section), max(scores))
 
+    def _page_position(self, sentence: str) -> int:
+        flat = " ".join(sentence.split())
+        return next((p.index for p in self._passages if flat in " ".join(p.text.split())), len(self._passages))
+
     def _section_of(self, sentence: str) -> str | None:
         flat = " ".join(sentence.split())
         return next((p.section for p in self._passages if flat in " ".join(p.text.split())), None)
@@ -411,7 +415,9 @@ class KnowledgeBase:
             section = self._passages[number].section
             if score > 0 and section != self._page_title:
                 best_by_section[section] = max(score, best_by_section.get(section, 0.0))
-        nearest = sorted(best_by_section, key=lambda s: -best_by_section[s])[:MAX_SUGGESTIONS]
+        # The sections of the routine the question names come first, then by score.
+        nearest = sorted(best_by_section, key=lambda s: (self._section_routines.get(s) != intent, -best_by_section[s]))
+        nearest = nearest[:MAX_SUGGESTIONS]
         if intent is not None and not nearest:
             nearest = [s for s, r in self._section_routines.items() if r == intent][:MAX_SUGGESTIONS]
         suggestions = tuple(Suggestion(section, w.SUGGESTION_QUESTION.format(section=section)) for section in nearest)

@@ -99,12 +99,17 @@ def next_step_blocks(routine: Routine, done: Step) -> tuple[Block, ...]:
     return tuple(_merge_same_source(blocks))
 
 
-def _merge_same_source(blocks: Sequence[Block]) -> Iterable[Block]:
-    seen: set[tuple[str, ...]] = set()
+def _merge_same_source(blocks: Sequence[Block]) -> list[Block]:
+    """One block per sentence; a sentence that several conditions share applies to all of
+    them ("Överlämning av nycklar sker hos den enskilde", leaving and receiving), so it loses
+    its title."""
+    merged: dict[tuple[str, ...], Block] = {}
     for block in blocks:
-        if block.lines not in seen:
-            seen.add(block.lines)
-            yield block
+        if block.lines in merged and merged[block.lines].title != block.title:
+            merged[block.lines] = Block(block.lines)
+        else:
+            merged.setdefault(block.lines, block)
+    return list(merged.values())
 
 
 def routines_by_key() -> dict[str, Routine]:
@@ -125,9 +130,10 @@ def may_apply(condition, facts: dict) -> bool:
     return all(facts.get(name, value) == value for name, value in condition)
 
 
-def procedure_blocks(routine: Routine, facts: dict) -> tuple[Block, ...]:
-    """The routine's steps that may apply, in order, each as its page sentence; a step that
-    applies only under a condition the question leaves open says so in its title."""
+def procedure_blocks(routine: Routine, facts: dict, order=None) -> tuple[Block, ...]:
+    """The routine's steps and rules that may apply, each as its page sentence, in the order
+    `order` gives (a sentence's place on the page); a step that applies only under a condition
+    the question leaves open says so in its title."""
     blocks: list[Block] = []
     for step in routine.steps:
         if not may_apply(step.when, facts):
@@ -135,7 +141,21 @@ def procedure_blocks(routine: Routine, facts: dict) -> tuple[Block, ...]:
         open_condition = tuple(pair for pair in step.when if pair[0] not in facts)
         condition = " och ".join(t for t in (w.CONDITIONS.get(p) for p in open_condition) if t)
         blocks.append(Block((step.source,), condition[:1].upper() + condition[1:] if condition else None))
-    return tuple(_joined_untitled(_merge_same_source(blocks)))
+    quoted = {" ".join(step.source.split()) for step in routine.steps}
+    for rule in routine.rules:
+        # A rule of this routine that no step quotes ("Utförarbyten sker vardagar ..."); the
+        # rules all changes share are the steps' own sentences already, or the why.
+        if rule.id in SHARED_CHANGE_RULES or not may_apply(rule.when, facts):
+            continue
+        if " ".join(rule.source.split()) not in quoted and ":" not in rule.source[-1:]:
+            blocks.append(Block((rule.source,)))
+    merged = _merge_same_source(blocks)
+    if order is not None:
+        merged.sort(key=lambda block: order(block.lines[0]))  # the page's own order
+    return tuple(_joined_untitled(merged))
+
+
+SHARED_CHANGE_RULES = frozenset({"changes_arrive_in_system", "changes_reported_with_form", "why_report_changes"})
 
 
 def _joined_untitled(blocks: Iterable[Block]) -> Iterable[Block]:
