@@ -23,9 +23,14 @@ MIN_LENGTH = 6
 MIN_LENGTH_FOR_A_MISSING_LETTER = 5
 
 
+# No word of these routines is longer ("installationochservice" has 22 letters); a longer
+# string is no word to correct, and its deletions would cost time for nothing.
+MAX_LENGTH = 30
+
+
 def allowed_edits(word: str) -> int:
     """One slip in a word of six to eight letters, two in a longer one."""
-    if len(word) < MIN_LENGTH:
+    if len(word) < MIN_LENGTH or len(word) > MAX_LENGTH:
         return 0
     return 1 if len(word) <= 8 else 2
 
@@ -73,7 +78,7 @@ class TypoCorrector:
     def correct(self, word: str) -> str | None:
         edits = allowed_edits(word)
         if edits == 0:
-            return self._with_missing_letter(word) if len(word) >= MIN_LENGTH_FOR_A_MISSING_LETTER else None
+            return self._with_missing_letter(word) if len(word) == MIN_LENGTH_FOR_A_MISSING_LETTER else None
         candidates: set[str] = set()
         for variant in _deletions(word, edits):
             candidates |= self._by_deletion.get(variant, set())
