@@ -23,6 +23,12 @@ if str(REPO_ROOT) not in sys.path:
 
 from bot.knowledge import KnowledgeBase  # noqa: E402
 from tests.unit.knowledge.question_set import is_correct, load_question_set  # noqa: E402
+from tests.unit.knowledge_blind import evaluate as blind  # noqa: E402
+
+
+def answered(answer) -> bool:
+    """A passage of the page was given (not "the page does not say", not "Menade du")."""
+    return answer is not None and answer.answered
 
 
 def measure_build() -> tuple[KnowledgeBase, float]:
@@ -44,7 +50,7 @@ def measure_accuracy(knowledge_base: KnowledgeBase, question_set: dict) -> tuple
             counts[0] += 1
         else:
             misses.append(item["question"])
-    wrongly_answered = [q for q in question_set["out_of_scope"] if knowledge_base.answer(q) is not None]
+    wrongly_answered = [q for q in question_set["out_of_scope"] if answered(knowledge_base.answer(q))]
     return per_set, misses, wrongly_answered
 
 
@@ -90,7 +96,9 @@ def main() -> None:
     correct = total - len(misses)
     out_of_scope = len(question_set["out_of_scope"])
 
+    blind_sets = {name: blind.load(name) for name in ("dev", "test")}
     questions = [item["question"] for item in question_set["answerable"]] + question_set["out_of_scope"]
+    questions += [item["q"] for items in blind_sets.values() for item in items]
     wall, cpu = measure_latency(knowledge_base, questions, arguments.repeat)
 
     print(f"index build: {build_ms:.1f} ms")
@@ -102,6 +110,10 @@ def main() -> None:
     print(f"out of scope with no answer: {out_of_scope - len(wrongly_answered)}/{out_of_scope}")
     for question in wrongly_answered:
         print(f"  answered but should not be: {question}")
+    for name, items in blind_sets.items():
+        print(f"blind set, {name} half ({len(items)} questions):")
+        for line in blind.evaluate(knowledge_base, items).lines():
+            print(f"  {line}")
     print(f"latency over {len(wall)} answers ({len(questions)} questions x {arguments.repeat}):")
     print(f"  wall: {describe(wall)}")
     print(f"  cpu:  {describe(cpu)}")

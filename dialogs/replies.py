@@ -40,4 +40,4 @@ class Replies:
         routine = None
         if answer.routine and answer.routine in self._routines:
             routine = (self._commands[answer.routine], self._routines[answer.routine].title)
-        await context.send_activity(card_message(answer_card(answer.text, answer.section, routine)))
+        await context.send_activity(card_message(answer_card(answer, routine)))

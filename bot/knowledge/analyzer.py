@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bot.knowledge.fuzzy import TypoCorrector
+from bot.knowledge.fuzzy import TypoCorrector, edit_distance
 from bot.knowledge.lexicon import CONCEPTS
 from bot.knowledge.normalize import STOPWORDS, stem, words
 
@@ -90,6 +90,11 @@ class Analyzer:
                 terms.extend(self._word_terms(word, stems[position]))
         return terms
 
+    def corrected(self, text: str) -> str:
+        """The text's folded words with typos corrected, for matching question patterns
+        ("opptetider" -> "oppettider")."""
+        return " ".join(self._resolve_typo(word) for word in words(text))
+
     # -- words ----------------------------------------------------------------
 
     def _is_known(self, word: str) -> bool:
@@ -100,9 +105,13 @@ class Analyzer:
         known word it most likely misspells, else the word unchanged."""
         if word in STOPWORDS or word.isdigit() or self._is_known(word):
             return word
+        corrected = self._corrector.correct(word)
+        if corrected is not None and edit_distance(word, corrected) == 1:
+            # One slip from a known word beats a guessed compound ("opptetider" is not "oppte|tider").
+            return corrected
         if self._compound_parts(word, allow_modifier_only=False):
             return word
-        return self._corrector.correct(word) or word
+        return corrected or word
 
     def _word_terms(self, word: str, word_stem: str) -> list[Term]:
         if word.isdigit() or self._is_known(word):

@@ -16,18 +16,45 @@ answer rather than a guess.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.knowledge import complete, topics
+from bot.knowledge import wording as w
 from bot.knowledge.analyzer import Analyzer, Term
+from bot.knowledge.answer import NOT_ON_PAGE, SUGGEST, Answer, Block, Suggestion
 from bot.knowledge.lexicon import GENERIC_CONCEPTS, ROUTINE_INTENTS
-from bot.knowledge.normalize import question_text, words
+from bot.knowledge.normalize import fold, question_text, words
 from bot.knowledge.page import SOURCE_PAGE, Kind, Passage, Section, load_sections
 from bot.knowledge.ranking import IndexedPassage, PassageIndex
 
 MAX_ANSWER_CHARS = 420
 MAX_OPENING_PASSAGES = 3
+GENERIC_WEIGHT = 0.3
+EXACT_WORD_BONUS = 1.0  # "larmblanketten" written as the step's page sentence writes it
+# Below the usual coverage, a passage is still taken when its section is about the very
+# routine the question names ("får larmet ligga i samma påse?" and the return steps).
+MIN_COVERAGE_IN_NAMED_ROUTINE = 0.5
+# A passage of the named routine's own sections is preferred to a general one
+# (the list of kinds of change) when it scores at least this share of it.
+OWN_SECTION_SHARE = 0.6
+RUNNER_UP_SHARE = 0.8
+SHORT_PARAGRAPH = 3  # sentences of a paragraph shown together
+SHORT_SECTION = 2  # a section this short is answered whole: its sentences belong together
+MAX_SUGGESTIONS = 3
+# Routines whose sections answer each other's questions: ending an alarm and returning it.
+# Routines whose page text is scattered over sentences rather than one list: a question about
+# how to do them is answered from the routine data, every step quoting the page.
+PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
+# Routines that branch on the lock: a question that says whether there is one gets the branch.
+LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
+CHANGES = "changes"  # a topic of the page that is no routine of its own
+ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
+# A question about one of these routines that no single passage answers gets the routine whole.
+# Not the alarm chain: staff name it by the people in it ("anhöriga"), and its page text is
+# one sentence that retrieval finds anyway.
+WHOLE_ROUTINE_WHEN_UNSURE = frozenset({"new_order", "provider_change", "move", "takeover", "termination", "return_alarm"})
+RELATED_ROUTINES = frozenset({frozenset({"termination", "return_alarm"})})
 # A question that names a section is answered with the section's opening only if
 # the section also holds (nearly) the best passage: "vem installerar trygghetslarmet?"
 # names "Installation av trygghetslarm och lås" but is answered by a step elsewhere.
@@ -45,30 +72,24 @@ NEIGHBOUR_SHARE = 0.6  # a neighbour joins the answer if it scores this share of
 GENERIC_SHARE = 0.3
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A short passage quoted from the page, the heading it stands under, the
-    routine the bot may offer to start, and the ranking score (for logs/tuning)."""
-
-    text: str
-    section: str
-    routine: str | None
-    score: float
-
-
 class KnowledgeBase:
     """The page's passages, indexed once, ready to answer in well under a millisecond."""
 
     def __init__(self, sections: Sequence[Section]):
         self._passages: list[Passage] = [p for section in sections for p in section.passages]
-        page_words = [w for p in self._passages for w in words(p.text)]
-        page_words += [w for section in sections for w in words(section.heading)]
+        page_words = [word for p in self._passages for word in words(p.text)]
+        page_words += [word for section in sections for word in words(section.heading)]
         self._analyzer = Analyzer(page_words)
         heading_terms = {s.heading: self._analyzer.terms(s.heading) for s in sections}
         self._index = PassageIndex(
             [IndexedPassage(self._analyzer.terms(p.text), heading_terms[p.section]) for p in self._passages]
         )
         self._section_routines = {heading: _routine_for(terms) for heading, terms in heading_terms.items()}
+        self._section_routines.update(self._routines_quoted_in_unnamed_sections())
+        takeover = complete.routines_by_key()["takeover"].sources
+        for passage in self._passages:
+            if passage.kind is Kind.LIST and any(source in passage.text for source in takeover):
+                self._section_routines[passage.section] = CHANGES  # the list of the kinds of change
         # The page's title names the whole page, not the section under it: a
         # question about "installation" is not answered by the page's introduction.
         page_title = sections[0].heading if sections else None
@@ -78,6 +99,48 @@ class KnowledgeBase:
             if heading != page_title
         }
         self._heading_sizes = {heading: len(terms) for heading, terms in heading_terms.items()}
+        self._page_title = page_title
+        self._routines_with_section = frozenset(r for r in self._section_routines.values() if r)
+        self._find_landmarks()
+        self._step_terms = [
+            (routine, step, frozenset().union(*(t.tokens for t in self._analyzer.terms(f"{step.source} {step.title}"))),
+             frozenset(words(step.source)))
+            for routine in complete.routines_by_key().values()
+            for step in routine.steps
+        ]
+
+    def _routines_quoted_in_unnamed_sections(self) -> dict[str, str]:
+        """A section whose heading names no routine belongs to the one routine whose steps
+        quote it ("Informera kunden och säkerställ tillgång till bostad": a new order)."""
+        found = {}
+        for section in {p.section for p in self._passages if self._section_routines.get(p.section) is None}:
+            text = " ".join(" ".join(p.text.split()) for p in self._passages if p.section == section)
+            quoting = {routine.key for routine in complete.routines_by_key().values()
+                       for step in routine.steps if " ".join(step.source.split()) in text}
+            if len(quoting) == 1:
+                found[section] = quoting.pop()
+        return found
+
+    def _find_landmarks(self) -> None:
+        """The passages some answers are built around: the return instructions' two device
+        lists (in page order, named as the routine data names the devices), the reminder
+        about the keys, and the sentence that closes the list of a new order."""
+        passages = self._passages
+        device_labels = [choice.label for choice in complete.routines_by_key()["return_alarm"].fact("device").choices]
+        self._return_section = next((p.section for p in passages if p.section.startswith("Återlämning")), "")
+        in_return = [n for n, p in enumerate(passages) if p.section == self._return_section]
+        groups = sorted({passages[n].group for n in in_return if passages[n].kind is Kind.STEP})
+        self._return_variants = []
+        for label, group in zip(device_labels, groups):
+            steps = sorted(self._group_list(group))
+            after = [n for n in in_return if n > steps[-1]]
+            link = next((n for n in after if passages[n].kind is Kind.LINK), None)
+            contact = next((n for n in after if passages[n].kind is Kind.CONTACT), None)
+            self._return_variants.append((label, steps + [n for n in (link, contact) if n is not None]))
+        opening = [n for n in in_return if passages[n].kind is Kind.SENTENCE][:1]
+        self._return_steps_and_opening = {n for n in in_return if passages[n].kind is Kind.STEP} | set(opening)
+        self._keys_reminder = next(n for n in in_return if passages[n].text.startswith("Kom ihåg"))
+        self._running_sentence = next(n for n, p in enumerate(passages) if "dessa steg" in p.text)
 
     @classmethod
     def from_file(cls, path: Path = SOURCE_PAGE) -> KnowledgeBase:
@@ -91,25 +154,295 @@ class KnowledgeBase:
     # -- questions --------------------------------------------------------------
 
     def answer(self, question: str) -> Answer | None:
-        """The page's answer to a question about the routines, or None if the page
-        has none (off-topic, or too vague to point at one passage)."""
-        terms = self._analyzer.terms(question_text(question))
+        """The page's answer to a question about the routines; "the page does not say" for
+        what the page leaves out; nearest sections to choose from when no passage answers
+        confidently; None for a question that is not about the routines at all."""
+        text = question_text(question)
+        terms = self._analyzer.terms(text)
         if not terms:
             return None
+        # Question patterns are matched on the words as typed and as corrected (one per line).
+        folded = fold(text) + "\n" + self._analyzer.corrected(text)
+        tokens = frozenset().union(*(term.tokens for term in terms))
+        gap = topics.gap_asked(folded, tokens)
+        if gap is not None:
+            return self._not_on_page(gap)
+        intent = _routine_for(terms)
+        if intent is None and "#ANDRING" in tokens:
+            intent = CHANGES  # changes in general: the section that lists them
         scores = self._index.scores(terms)
+        gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
+        if gives_lock:
+            # "Avslut med lås, vem hämtar och när får vi lämna nycklarna": that branch, whole.
+            return self._procedure_answer(intent, tokens, scores)
+        if _asks_keys_back(folded, tokens, intent):
+            return self._keys_answer(folded, tokens, intent, scores)
+        if topics.NEXT_STEP.search(folded):
+            following = self._next_step_answer(terms, intent)
+            if following is not None:
+                return following
+        if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
+            return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
-        if scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
-            return None
+        own = self._best_in_routine(intent, scores, terms) if intent else None
+        if own is not None and self._section_routines.get(self._passages[best].section) is None:
+            if scores[own] >= OWN_SECTION_SHARE * scores[best] and self._is_answered_by(terms, own):
+                best = own
         named_section = self._section_named_by(terms)
+        if named_section is not None and not self._agrees(intent, named_section):
+            named_section = None  # "ändringar" names the alarm chain's heading too
+        if named_section is not None and not self._is_answered_by(terms, best):
+            # "Återlämning av trygghetslarm": a heading's own words, common as they are.
+            best = self._first_passage(named_section)
+        elif scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
+            if (own is None or scores[own] < MIN_SCORE or self._has_unknown_word(terms)
+                    or not self._is_answered_by(terms, own, MIN_COVERAGE_IN_NAMED_ROUTINE)):
+                return self._unsure(tokens, intent, scores, terms, folded)
+            best = own
+        if not self._agrees(intent, self._passages[best].section):
+            # A passage about another routine misleads: look only where the question points.
+            best = self._best_in_routine(intent, scores, terms)
+            if best is None or scores[best] < MIN_SCORE or not self._is_answered_by(terms, best):
+                return self._unsure(tokens, intent, scores, terms, folded)
         if named_section is not None and self._section_best(named_section, scores) >= SECTION_SHARE * scores[best]:
             # "Hur återlämnar jag ett trygghetslarm?" names a whole section: its
             # opening answers better than any single sentence inside it.
-            first = self._first_passage(named_section)
-            text, section = self._section_opening(first), named_section
+            chosen, section = self._section_opening(self._first_passage(named_section)), named_section
         else:
-            text, section = self._answer_text(best, scores), self._passages[best].section
-        routine = _routine_for(terms) or self._section_routines.get(section)
-        return Answer(text, section, routine, round(scores[best], 3))
+            chosen, section = self._answer_passages(best, scores), self._passages[best].section
+            # A second passage of the same section nearly as good answers too: show both.
+            chosen += [n for n, p in enumerate(self._passages) if p.section == section and n not in chosen
+                       and p.kind is Kind.SENTENCE and scores[n] >= RUNNER_UP_SHARE * scores[best]]
+        blocks = self._complete(chosen, folded, intent)
+        routine = intent or self._section_routines.get(section)
+        return self._quoted(blocks, section, routine, scores[best])
+
+    # -- complete answers ---------------------------------------------------------
+
+    def _quoted(self, blocks: Sequence[Block], section: str, routine: str | None, score: float,
+                extra_contacts: Sequence = ()) -> Answer:
+        text = "\n".join(line for block in blocks for line in block.lines)
+        routine = routine if routine in ROUTINE_KEYS else None
+        contacts = complete.contacts_for(text, section)
+        known = {c.value for c in contacts}
+        contacts += tuple(c for c in extra_contacts if c.value not in known)
+        return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts)
+
+    def _complete(self, chosen: Sequence[int], folded_question: str, intent: str | None) -> list[Block]:
+        """The chosen passages with what they need to stand alone: the whole list a step
+        belongs to, the sentence that closes it, the section's contact and form lines,
+        and for the return instructions each device's whole list."""
+        numbers = set(chosen)
+        for number in list(numbers):
+            passage = self._passages[number]
+            if passage.kind in (Kind.STEP, Kind.LEAD_IN):
+                numbers |= self._group_list(passage.group)
+        for number in list(numbers):
+            if "dessa steg" in self._passages[number].text:
+                # "Efter dessa steg är insatsen igång" means nothing without the steps.
+                previous = self._neighbour(number, -1)
+                if previous is not None:
+                    numbers |= self._group_list(self._passages[previous].group)
+        for number in sorted(numbers):
+            following = self._neighbour(number, +1)
+            if following is not None and "dessa steg" in self._passages[following].text:
+                numbers.add(following)
+        for number in list(numbers):
+            paragraph = self._paragraph(number)
+            if len(paragraph) <= SHORT_PARAGRAPH:
+                # A sentence of a short paragraph leans on the others ("innan kontakt ...").
+                numbers |= paragraph
+        section = self._passages[min(numbers)].section
+        if self._is_short_section(section):
+            numbers |= {n for n, p in enumerate(self._passages) if p.section == section}
+        about_return = intent in ("return_alarm", "termination")
+        if section == self._return_section and about_return and numbers & self._return_steps_and_opening:
+            return self._return_blocks(folded_question)
+        text = fold(" ".join(self._passages[n].text for n in numbers))
+        if "e-post" in text or "epost" in text:
+            numbers |= self._section_contacts(section, numbers)
+        if "blankett" in text and not any(self._passages[n].kind is Kind.LINK for n in numbers):
+            numbers.add(self._form_link(section))
+        return [Block(tuple(line for n in sorted(numbers) for line in self._passages[n].text.splitlines()))]
+
+    def _paragraph(self, number: int) -> set[int]:
+        passage = self._passages[number]
+        if passage.kind is not Kind.SENTENCE:
+            return {number}
+        return {n for n, p in enumerate(self._passages) if p.group == passage.group and p.kind is Kind.SENTENCE}
+
+    def _group_list(self, group: int) -> set[int]:
+        return {n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)}
+
+    def _is_short_section(self, section: str) -> bool:
+        sentences = [p for p in self._passages if p.section == section and p.kind is not Kind.LINK]
+        return len(sentences) <= SHORT_SECTION
+
+    def _section_contacts(self, section: str, numbers: set[int]) -> set[int]:
+        contacts = [n for n, p in enumerate(self._passages) if p.section == section and p.kind is Kind.CONTACT]
+        if not contacts or numbers & set(contacts):
+            return set()
+        return {min(contacts, key=lambda n: min(abs(n - m) for m in numbers))}
+
+    def _form_link(self, section: str) -> int:
+        links = [n for n, p in enumerate(self._passages) if p.kind is Kind.LINK]
+        return next((n for n in links if self._passages[n].section == section), links[0])
+
+    def _return_blocks(self, folded_question: str) -> list[Block]:
+        """Both devices' instructions, each whole with its address, unless the question
+        picks one; then the reminder about the keys."""
+        grey = bool(topics.GREY_BUTTON_DEVICE.search(folded_question))
+        lid = bool(topics.BACK_LID_DEVICE.search(folded_question))
+        blocks = []
+        for (label, numbers), wanted in zip(self._return_variants, (grey or not lid, lid or not grey)):
+            if wanted:
+                lines = [line for n in numbers for line in self._passages[n].text.splitlines()]
+                blocks.append(Block(tuple(lines), label))
+        blocks.append(Block((self._passages[self._keys_reminder].text,)))
+        return blocks
+
+    # -- answers from the routine data ---------------------------------------------
+
+    def _next_step_answer(self, terms: Sequence[Term], intent: str | None) -> Answer | None:
+        """"Vi har accepterat i Paraply, vad är nästa steg?": the step that waits for the one
+        the question says is done, quoted as the routine data quotes the page."""
+        found = self._step_named_by(terms, intent)
+        if found is None:
+            return None
+        routine, done = found
+        blocks = complete.next_step_blocks(routine, done)
+        if blocks:
+            blocks = (Block((done.source,), w.STEP_BEFORE),) + blocks
+        if not blocks:
+            if routine.key != "new_order":
+                return None
+            blocks = (Block((self._passages[self._running_sentence].text,), w.ROUTINE_DONE),)
+        following = complete.next_steps(routine, done)
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for step in following for c in step.contacts]
+        section = self._section_of(blocks[0].lines[0]) or routine.title
+        return self._quoted(blocks, section, routine.key, 0.0, extra)
+
+    def _routine_answer(self, intent: str, tokens: frozenset[str], scores: list[float], folded: str) -> Answer:
+        """The whole routine: the page's own list where it has one, else the routine data."""
+        if intent == "return_alarm":
+            blocks = self._return_blocks(folded)
+            return self._quoted(blocks, self._return_section, intent, max(scores))
+        if intent == "new_order":
+            numbers = sorted(self._group_list(self._passages[self._running_sentence - 1].group) | {self._running_sentence})
+            block = Block(tuple(self._passages[n].text for n in numbers))
+            return self._quoted([block], self._passages[self._running_sentence].section, intent, max(scores))
+        return self._procedure_answer(intent, tokens, scores)
+
+    def _procedure_answer(self, intent: str, tokens: frozenset[str], scores: list[float]) -> Answer:
+        """"Vi har fått ett övertagande, vad ska vi göra?": every step of the routine that may
+        apply, each quoted from the page, with the condition it depends on."""
+        routine = complete.routines_by_key()[intent]
+        facts = {}
+        if "#UTANLAS" in tokens:
+            facts["lock"] = False
+        elif "#LAS" in tokens:
+            facts["lock"] = True
+        blocks = complete.procedure_blocks(routine, facts, self._page_position)
+        if intent not in self._routines_with_section:
+            # A routine without a section of its own is named in the page's list of changes.
+            naming = [p.text for p in self._passages if p.kind is Kind.LIST and any(s in p.text for s in routine.sources)]
+            blocks = tuple(Block(tuple(text.splitlines())) for text in naming[:1]) + blocks
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for step in routine.steps for c in step.contacts if complete.may_apply(step.when, facts)]
+        section = self._section_of(blocks[0].lines[0]) or routine.title
+        own = self._best_in_routine(intent, scores)
+        if own is not None:
+            section = self._passages[own].section
+        return self._quoted(blocks, section, intent, max(scores), extra)
+
+    def _step_named_by(self, terms: Sequence[Term], intent: str | None):
+        best, best_weight = None, 0.0
+        for routine, step, step_tokens, step_words in self._step_terms:
+            if intent is not None and routine.key != intent:
+                continue
+            matched = [term for term in terms if term.tokens & step_tokens]
+            if not any(self._is_specific(term) for term in matched):
+                continue
+            # Common words ("återkopplat", "kunden") only break ties between specific matches.
+            weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
+            weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
+            if weight > best_weight:
+                best, best_weight = (routine, step), weight
+        return best
+
+    def _keys_answer(self, folded: str, tokens: frozenset[str], intent: str | None, scores: list[float]) -> Answer:
+        """When the customer's keys go back: after installation the provider decides; at the
+        end, not before the alarm is returned. Both unless the question says which."""
+        after_installation, at_end = complete.keys_rule_sources()
+        about_installation = intent == "new_order" or "#INSTALL" in tokens
+        about_end = intent in ("termination", "return_alarm") or "#AVSLUT" in tokens
+        if about_end or not about_installation:
+            blocks = [Block((at_end,), None if about_end else w.KEYS_AT_END)]
+            if not about_end:
+                blocks.append(Block((after_installation,), w.KEYS_AFTER_INSTALLATION))
+        else:
+            blocks = [Block((after_installation,))]
+        section = self._section_of(blocks[0].lines[0]) or ""
+        return self._quoted(blocks, section, intent or self._section_routines.get(section), max(scores))
+
+    def _page_position(self, sentence: str) -> int:
+        flat = " ".join(sentence.split())
+        return next((p.index for p in self._passages if flat in " ".join(p.text.split())), len(self._passages))
+
+    def _section_of(self, sentence: str) -> str | None:
+        flat = " ".join(sentence.split())
+        return next((p.section for p in self._passages if flat in " ".join(p.text.split())), None)
+
+    # -- when the page does not answer ---------------------------------------------
+
+    def _not_on_page(self, gap: topics.Gap) -> Answer:
+        text = (w.NOT_ON_PAGE_ASK_TRYGGHETSJOUR if gap.ask == "trygghetsjour" else w.NOT_ON_PAGE).format(says=gap.says)
+        return Answer(text, "", None, 0.0, kind=NOT_ON_PAGE, blocks=(Block((text,)),),
+                      contacts=complete.whom_to_ask(gap.topic, gap.ask))
+
+    def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float],
+                terms: Sequence[Term] = (), folded: str = "") -> Answer | None:
+        """No passage answers confidently. A question that names a routine in words the page
+        knows gets that routine whole; another about the routines gets the nearest sections
+        to pick from ("Menade du") and whom to ask; anything else no answer at all."""
+        if intent in WHOLE_ROUTINE_WHEN_UNSURE and terms and not self._has_unknown_word(terms):
+            return self._routine_answer(intent, tokens, scores, folded)
+        if not tokens & topics.DOMAIN_CONCEPTS:
+            return None
+        best_by_section: dict[str, float] = {}
+        for number, score in enumerate(scores):
+            section = self._passages[number].section
+            if score > 0 and section != self._page_title:
+                best_by_section[section] = max(score, best_by_section.get(section, 0.0))
+        # The sections of the routine the question names come first, then by score.
+        nearest = sorted(best_by_section, key=lambda s: (self._section_routines.get(s) != intent, -best_by_section[s]))
+        nearest = nearest[:MAX_SUGGESTIONS]
+        if intent is not None and not nearest:
+            nearest = [s for s, r in self._section_routines.items() if r == intent][:MAX_SUGGESTIONS]
+        suggestions = tuple(Suggestion(section, w.SUGGESTION_QUESTION.format(section=section)) for section in nearest)
+        return Answer(w.NOT_SURE, "", intent if intent in ROUTINE_KEYS else None, 0.0, kind=SUGGEST, blocks=(Block((w.NOT_SURE,)),),
+                      contacts=complete.whom_to_ask("trygghetslarm"), suggestions=suggestions)
+
+    # -- topic check -----------------------------------------------------------------
+
+    def _agrees(self, intent: str | None, section: str) -> bool:
+        """Does a passage of this section fit a question about this routine?"""
+        section_routine = self._section_routines.get(section)
+        if intent is None or section_routine is None or section_routine == intent:
+            return True
+        return frozenset({intent, section_routine}) in RELATED_ROUTINES
+
+    def _best_in_routine(self, intent: str | None, scores: list[float], terms: Sequence[Term] = ()) -> int | None:
+        """The best passage of the sections about this routine; with `terms`, the best one
+        that answers them, if any does."""
+        candidates = sorted((n for n, p in enumerate(self._passages) if self._section_routines.get(p.section) == intent),
+                            key=lambda n: -scores[n])
+        if terms:
+            answering = [n for n in candidates if scores[n] >= MIN_SCORE and self._is_answered_by(terms, n)]
+            if answering:
+                return answering[0]
+        return candidates[0] if candidates else None
 
     def suggest_routine(self, text: str) -> str | None:
         """The routine a message is about doing ("kunden ska flytta" -> "move"), if any."""
@@ -117,14 +450,18 @@ class KnowledgeBase:
 
     # -- deciding whether a passage answers ----------------------------------
 
-    def _is_answered_by(self, terms: Sequence[Term], number: int) -> bool:
+    def _is_answered_by(self, terms: Sequence[Term], number: int, min_coverage: float = MIN_COVERAGE) -> bool:
         weights = [self._index.term_weight(term) for term in terms]
         matched = [self._index.contains(number, term) for term in terms]
         coverage = sum(w for w, hit in zip(weights, matched) if hit) / sum(weights)
         specific = sum(1 for term, hit in zip(terms, matched) if hit and self._is_specific(term))
         if specific >= 2:
             return coverage >= MIN_COVERAGE_WITH_TWO_SPECIFIC
-        return specific == 1 and coverage >= MIN_COVERAGE
+        return specific == 1 and coverage >= min_coverage
+
+    def _has_unknown_word(self, terms: Sequence[Term]) -> bool:
+        """A word the page never uses ("semester"): the question may be about something else."""
+        return any(not any(self._index.document_frequency.get(t, 0) for t in term.tokens) for term in terms)
 
     def _is_specific(self, term: Term) -> bool:
         """A term that points at some passages rather than at the page's subject."""
@@ -154,7 +491,7 @@ class KnowledgeBase:
 
     # -- building the answer text ---------------------------------------------
 
-    def _section_opening(self, first: int) -> str:
+    def _section_opening(self, first: int) -> list[int]:
         chosen = [first]
         following = self._neighbour(first, +1)
         while following is not None and len(chosen) < MAX_OPENING_PASSAGES:
@@ -162,9 +499,9 @@ class KnowledgeBase:
                 break
             chosen.append(following)
             following = self._neighbour(following, +1)
-        return "\n".join(self._passages[n].text for n in chosen)
+        return chosen
 
-    def _answer_text(self, best: int, scores: list[float]) -> str:
+    def _answer_passages(self, best: int, scores: list[float]) -> list[int]:
         passage = self._passages[best]
         if passage.kind is Kind.LINK or self._is_bare_contact(best):
             # A bare form link or address means little alone: show what it belongs to.
@@ -182,7 +519,7 @@ class KnowledgeBase:
         if following is not None and self._is_bare_contact(following):
             # "... skicka den via e-post" is only useful with the address that follows.
             chosen.append(following)
-        return "\n".join(self._passages[n].text for n in sorted(set(chosen)))
+        return sorted(set(chosen))
 
     def _is_bare_contact(self, number: int) -> bool:
         passage = self._passages[number]
@@ -221,6 +558,18 @@ class KnowledgeBase:
                 return position
             position += step
         return None
+
+
+def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> bool:
+    """"Får vi lämna tillbaka nycklarna?" -- but not handing keys over at a provider
+    change, nor the customer handing them out."""
+    return (
+        "#NYCKEL" in tokens
+        and intent != "provider_change"
+        and "#AVSTA" not in tokens  # the customer not handing the keys out
+        and bool(topics.KEYS_BACK.search(folded))
+        and not topics.KEYS_NOT_BACK.search(folded)
+    )
 
 
 def _routine_for(terms: Sequence[Term]) -> str | None:

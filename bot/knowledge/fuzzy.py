@@ -17,9 +17,20 @@ from itertools import combinations
 MIN_LENGTH = 6
 
 
+# A five-letter word is corrected only by a letter it lacks ("knden" -> "kunden", "avslt" ->
+# "avslut"): a dropped letter is the commonest slip on a phone, and guessing substitutions
+# in words this short is not safe.
+MIN_LENGTH_FOR_A_MISSING_LETTER = 5
+
+
+# No word of these routines is longer ("installationochservice" has 22 letters); a longer
+# string is no word to correct, and its deletions would cost time for nothing.
+MAX_LENGTH = 30
+
+
 def allowed_edits(word: str) -> int:
     """One slip in a word of six to eight letters, two in a longer one."""
-    if len(word) < MIN_LENGTH:
+    if len(word) < MIN_LENGTH or len(word) > MAX_LENGTH:
         return 0
     return 1 if len(word) <= 8 else 2
 
@@ -67,15 +78,15 @@ class TypoCorrector:
     def correct(self, word: str) -> str | None:
         edits = allowed_edits(word)
         if edits == 0:
-            return None
+            return self._with_missing_letter(word) if len(word) == MIN_LENGTH_FOR_A_MISSING_LETTER else None
         candidates: set[str] = set()
         for variant in _deletions(word, edits):
             candidates |= self._by_deletion.get(variant, set())
         best: tuple[int, int, int, str] | None = None
         for candidate in candidates:
-            if candidate[0] != word[0]:
-                # Slips at the very first letter are rare; allowing them turns
-                # "vårdcentralen" into "larmcentralen".
+            if candidate[0] != word[0] and candidate[:2] != word[1::-1]:
+                # Slips at the very first letter are rare, but for two swapped first letters
+                # ("rtygghetslarmet"); allowing them turns "vårdcentralen" into "larmcentralen".
                 continue
             distance = edit_distance(word, candidate)
             if distance > min(edits, allowed_edits(candidate)) or distance == 0:
@@ -85,6 +96,12 @@ class TypoCorrector:
             if best is None or rank < best:
                 best = rank
         return best[3] if best else None
+
+
+    def _with_missing_letter(self, word: str) -> str | None:
+        """The most frequent known word that is `word` with one letter put back."""
+        found = [c for c in self._by_deletion.get(word, ()) if len(c) == len(word) + 1 and c[0] == word[0]]
+        return max(found, key=lambda c: (self._frequency.get(c, 0), c), default=None)
 
 
 def _common_prefix(a: str, b: str) -> int:

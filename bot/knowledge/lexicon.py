@@ -27,6 +27,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inget lås", "utan lås", "saknar lås", "inte har lås", "har inte lås",
         "inte har något lås", "har inte något lås", "inget nyckelfritt", "ingen nyckelfri",
         "bara larm", "bara trygghetslarm", "endast larm", "endast trygghetslarm",
+        "inte har nyckelfri", "har inte nyckelfri", "inte nyckelfri", "utan nyckelfri", "inte har nyckelfritt", "har inget lås", "inget nyckelfritt lås",
     ),
     "#NYCKEL": (
         "nyckel", "nyckeln", "nycklar", "nycklarna", "hemnycklar", "hemnyckel", "hemnycklarna",
@@ -49,7 +50,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "återlämna", "återlämnar", "återlämnas", "återlämnat", "återlämning", "återlämningen",
         "lämna tillbaka", "lämnar tillbaka", "lämnas tillbaka", "ge tillbaka", "ger tillbaka",
         "skicka tillbaka", "skickar tillbaka", "returnera", "returnerar", "retur",
-        "lämna in", "lämnar in", "lämna åter",
+        "lämna in", "lämnar in", "lämna åter", "skickas tillbaka", "tillbaka", "lämnas åter",
     ),
     "#STANGAV": (
         "stäng av", "stänga av", "stänger av", "slå av", "slår av", "slå ifrån", "stäng ner",
@@ -61,6 +62,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "byte av utförare", "ny utförare", "nya utförare", "annan utförare", "byta hemtjänst",
         "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare",
         "byta företag", "byter företag", "byter till oss", "byta till oss",
+        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst",
     ),
     "#FLYTT": (
         "flytt", "flytta", "flyttar", "flyttat", "flyttas", "flyttning", "flytten",
@@ -77,6 +79,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "säger upp", "uppsägning", "upphöra", "upphör", "avbeställa", "avbeställning",
         "inte längre behöver", "behöver inte längre", "sluta", "slutar", "sluta med",
         "slutar med", "inte ha kvar",
+        "avliden", "avlidit", "avled", "dött", "dog", "gått bort", "går bort", "bortgång", "bortgången", "dödsfall",
+        "inte längre", "vill inte ha längre", "inte ha larmet längre", "inte ha larm längre",
     ),
     "#DEMONT": (
         "demontera", "demonterar", "demonteras", "demontering", "demonteringen",
@@ -91,6 +95,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#BESTALL": (
         "beställning", "beställningen", "beställningar", "beställa", "beställer", "beställt",
         "nytt larm", "nytt trygghetslarm", "nya larm", "order", "ordern", "ordrar",
+        "uppdrag", "uppdraget", "uppdragen",
+        "ny kund", "nya kunden", "nybeställning", "nybeställningen", "nybeställningar", "nyinstallation",
     ),
     "#BLANKETT": (
         "blankett", "blanketten", "blanketter", "larmblankett", "larmblanketten",
@@ -121,6 +127,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "framförhållning", "framförhållningen", "minst", "senast", "i förväg",
         "hur långt innan", "hur lång tid innan", "hur lång tid före", "hur tidigt",
         "hur långt före",
+        "tidsgräns", "tidsgränsen", "deadline", "frist", "tidsfrist",
     ),
     "#JOUR": (
         "trygghetsjour", "trygghetsjouren", "larmcentral", "larmcentralen", "jouren",
@@ -146,10 +153,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "inte accepterar", "inte acceptera", "inte accepteras", "neka", "nekar", "tacka nej",
         "tackar nej", "avböja", "avböjer", "avvisa", "avvisar", "säga nej", "säger nej",
         "inte ta emot", "inte tar emot", "accepterar inte", "accepteras inte", "godkänner inte",
-        "tar inte emot",
+        "tar inte emot", "inte kapacitet", "har inte kapacitet", "kan inte ta", "inte plats",
+        "har inte plats", "inte möjlighet", "kan inte ta emot",
+        "inte vill ta", "vill inte ta", "inte kan ta", "kan inte acceptera", "inte kan acceptera",
+        "inte kan utföra", "kan inte utföra", "inte klarar", "klarar inte",
     ),
     "#AKTIVERA": (
-        "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen",
+        "aktivera", "aktiverar", "aktiveras", "aktiverat", "igång", "starta insatsen", "startat",
+        "startar", "startas", "påbörjad", "påbörjas",
         "sätta igång", "komma igång",
     ),
     "#INHAMTA": (
@@ -159,6 +170,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#AVSTA": (
         "avstå", "avstår", "avstått", "vill inte ha", "inte vill ha", "vägra", "vägrar",
         "tacka nej", "tackar nej", "tackat nej", "säger nej till", "säga nej till",
+        "inte vill lämna", "vill inte lämna", "inte lämna ut", "inte vill ge", "vill inte ge", "inte lämnar ut",
     ),
     # Steps are numbered "1." to "5." on the page; staff say "första steget", "steg två".
     "#STEG1": ("1", "första", "först", "börja", "börjar", "början", "steg ett", "steg 1"),
@@ -168,6 +180,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#STEG5": ("5", "femte", "steg fem", "steg 5"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
+        "sista", "sist",
     ),
     "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
     "#ANTAL": (
@@ -185,6 +198,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#OPPETTID": (
         "öppettid", "öppettider", "öppettiderna", "stängning", "stängningen", "stängningstid",
         "har öppet", "hur dags", "stänger", "kontorstid", "kontorstider", "tider", "tiderna",
+        "kväll", "kvällen", "kvällstid", "natt", "natten", "nattetid",
     ),
     "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar",
                    "helg", "helgen", "helger", "helgdag", "helgdagar", "lördag", "söndag"),
@@ -208,12 +222,22 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "ändra", "ändrar", "ändras", "ändrat", "ändring", "ändringar", "ändringen",
         "ändringarna", "uppdatera", "uppdaterar", "justera", "justerar", "lägga till",
         "lägger till", "läggas till", "läggs till",
+        "förändring", "förändringar", "förändringen",
+        "ändrad", "ändrade", "ändrats",
     ),
     "#MEDDELA": (
         "meddela", "meddelar", "meddelas", "meddelande", "anmäla", "anmäler", "anmälan",
         "kontakta", "kontaktar", "kontaktas", "höra av", "hör av", "säga till", "säger till",
         "underrätta",
     ),
+    # "innan installationen" and the page's "Inför installationen", "innan kontakt"
+    "#INNAN": ("innan", "inför", "före", "vänta", "väntar", "invänta", "inväntar", "avvakta", "avvaktar"),
+    "#HANTERA": ("hanterar", "hantera", "hanteras", "tar hand om", "ta hand om", "sköter", "sköta", "ansvarar", "ansvarig"),
+    # staff's words for the customer's home; the page says "bostad"
+    "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
+    "#BEHORIGHET": ("behörighet", "behörigheter", "behörigheten", "behörig", "rättighet", "rättigheter"),
+    # the second device of the return instructions: "Öppna locket på baksidan av larmet"
+    "#LOCK": ("lock", "locket", "baksida", "baksidan"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",
@@ -229,9 +253,9 @@ GENERIC_CONCEPTS: frozenset[str] = frozenset({"#KUND", "#UTFORARE", "#LARM", "#I
 # (routine key, alternatives); an alternative is a set of concepts that must all be present.
 ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
     ("alarm_chain", (frozenset({"#LARMKEDJA"}),)),
+    # "vi tar över många kunder från en annan utförare" is a provider change, not a takeover
+    ("provider_change", (frozenset({"#ORGFORANDRING"}), frozenset({"#UTFORARBYTE"}))),
     ("takeover", (frozenset({"#OVERTAG"}),)),
-    ("provider_change", (frozenset({"#UTFORARBYTE"}),)),
-    ("move", (frozenset({"#FLYTT"}),)),
     (
         "return_alarm",
         (
@@ -240,9 +264,16 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#ATERLAMNA", "#LADDARE"}),
             frozenset({"#ATERLAMNA", "#BAND"}),
             frozenset({"#PASE", "#LARM"}),
+            frozenset({"#SLADD", "#LARM"}),
+            frozenset({"#BAND", "#LARM"}),
+            frozenset({"#LADDARE", "#LARM"}),
+            frozenset({"#LOCK", "#LARM"}),
+            frozenset({"#KNAPP", "#LARM"}),
         ),
     ),
+    # "flyttat till äldreboende och larmet ska avslutas" ends the alarm
     ("termination", (frozenset({"#AVSLUT"}), frozenset({"#DEMONT"}))),
+    ("move", (frozenset({"#FLYTT"}),)),
     (
         "new_order",
         (
@@ -250,6 +281,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#INSTALL", "#LARM"}),
             frozenset({"#INSTALL", "#LAS"}),
             frozenset({"#NEKA"}),
+            frozenset({"#AKTIVERA"}),
+            frozenset({"#ACCEPT"}),
         ),
     ),
 )

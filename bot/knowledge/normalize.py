@@ -60,7 +60,7 @@ STOPWORDS: frozenset[str] = frozenset(
     och att i en ett jag hur vad var vem vilken vilket vilka när som på är av för med till
     den det de dem du vi ni han hon man sig mig dig oss er ska skall måste kan kunna kunde
     får fått fick få behöver behövs bör har hade ha haft inte ej om eller men så också även
-    nu då där här hit dit från ut upp in vid efter innan före mot utan under alla allt
+    nu då där här hit dit från ut upp in vid efter mot utan under alla allt
     någon något några min mitt mina din ditt dina vår vårt våra deras dess hans hennes
     sin sitt sina blir bli blev göra gör görs göras gjort gjorts gäller finns fanns hända händer hänt
     egentligen snälla tack hej hallå just bara sen sedan mycket många mer mest vara varit
@@ -70,6 +70,7 @@ STOPWORDS: frozenset[str] = frozenset(
     igen alltså redan fortfarande själv själva sig vill ville velat ny nytt nya inför
     sitta sitter kvar inne länge lång långt hålla håller ligga ligger stå står gå går sätta
     sätts sätter använda använder hitta hittar fungera fungerar funkar exakt ungefär normalt
-    vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis
+    vanligtvis brukar säga säger tänka tänker steg steget stegen stegvis annat annan
+    va e o nån nåt ngn ngt nåd dom iaf asså pls plz mm sorts sorters slags typer
     """.split()
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from bot.domain import Actor, CaseEngine
+from bot.knowledge import KnowledgeBase
 from cards.admin import export_card, statistics_card
 from cards.answer import answer_card
 from cards.cases import case_list_card
@@ -71,10 +72,14 @@ def all_cards() -> dict[str, dict]:
     cards["customer_ref_refused"] = customer_ref_card(routine, "Det där ser ut som ett personnummer.")
     cards["case_list_mine"] = case_list_card(open_cases, NOW, team=False)
     cards["case_list_team_empty"] = case_list_card([], NOW, team=True)
+    knowledge = KnowledgeBase.default()
     cards["answer_with_routine"] = answer_card(
-        "Får utföraren en prioriterad beställning av trygghetslarm, ska installation och service kontaktas på "
-        "telefon 08-508 40 613.", "Installation av trygghetslarm och lås", ("ny beställning", routine.title))
-    cards["answer_plain"] = answer_card("Överlämning av nycklar sker hos den enskilde.", "Utförarbyte")
+        knowledge.answer("vilket nummer ringer jag vid prioriterad beställning?"), ("ny beställning", routine.title))
+    cards["answer_plain"] = answer_card(knowledge.answer("var lämnas nycklarna över vid utförarbyte?"))
+    cards["answer_return_both_devices"] = answer_card(
+        knowledge.answer("hur återlämnar jag ett trygghetslarm?"), ("återlämna larm", "Återlämning av trygghetslarm"))
+    cards["answer_not_on_page"] = answer_card(knowledge.answer("hur lång tid tar installationen?"))
+    cards["answer_did_you_mean"] = answer_card(knowledge.answer("kan vi skicka larmet med posten"))
     cards["export"] = export_card("2026-10-27", "2026-11-26", 412, "https://larmlotsen.example/export/abc.def", 15)
     cards["statistics_team"] = statistics_card("Statistik för teamet", 7, 2, 3, 11, 4.5, 5.25, 6)
     cards["statistics_mine_no_lead_time"] = statistics_card("Statistik för dina ärenden", 1, 0, 0, 0, None, None, 0)

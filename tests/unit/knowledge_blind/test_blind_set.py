@@ -1,0 +1,62 @@
+"""The blind question set: its held-out half meets the bar, and it stays as it was drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.page import SOURCE_PAGE
+from tests.unit.knowledge_blind.evaluate import evaluate, fold, load
+from tests.unit.knowledge_blind.questions_written import QUESTIONS
+from tests.unit.knowledge_blind.split import split
+
+KEY_FACT_SHARE = 0.90
+# What the held-out half measured when tuning ended (82/95); a change that loses a fact fails.
+MEASURED_TEST_FLOOR = 82 / 95
+OUT_OF_SCOPE_REFUSED_SHARE = 0.95
+
+
+@pytest.fixture(scope="module")
+def knowledge_base() -> KnowledgeBase:
+    return KnowledgeBase.from_file()
+
+
+def test_the_set_is_large_and_mixed():
+    kinds = [q["kind"] for q in QUESTIONS]
+    assert len(QUESTIONS) >= 200
+    assert kinds.count("out") >= 30 and kinds.count("unknown") >= 20
+
+
+def test_the_halves_are_the_committed_seeded_draw():
+    dev, test = split(QUESTIONS)
+    assert [q["id"] for q in dev] == [q["id"] for q in load("dev")]
+    assert [q["id"] for q in test] == [q["id"] for q in load("test")]
+    assert not {q["q"] for q in dev} & {q["q"] for q in test}
+
+
+def test_every_key_fact_and_forbidden_fact_is_the_page_s_wording():
+    page = fold(SOURCE_PAGE.read_text(encoding="utf-8"))
+    for question in QUESTIONS:
+        for alternatives in question["must"] + [[fact] for fact in question["must_not"]]:
+            assert any(fold(fact) in page for fact in alternatives), (question["q"], alternatives)
+
+
+@pytest.mark.parametrize("half", ["test", "dev", "dev_extra"])
+def test_half_never_contradicts_the_page_and_refuses_out_of_scope(knowledge_base: KnowledgeBase, half: str):
+    score = evaluate(knowledge_base, load(half))
+    assert score.contradicting == 0, "\n".join(score.lines())
+    assert score.out[0] / score.out[1] >= OUT_OF_SCOPE_REFUSED_SHARE, "\n".join(score.lines())
+
+
+@pytest.mark.parametrize("half, floor", [("test", MEASURED_TEST_FLOOR), ("dev", KEY_FACT_SHARE), ("dev_extra", KEY_FACT_SHARE)])
+def test_half_carries_the_key_facts(knowledge_base: KnowledgeBase, half: str, floor: float):
+    """The tuned halves meet the target; the held-out half must not fall below what it measured."""
+    score = evaluate(knowledge_base, load(half))
+    carried, total = score.in_scope
+    assert carried / total >= floor, "\n".join(score.lines())
+
+
+@pytest.mark.xfail(strict=True, reason="held-out half measured 82/95 = 86.3%; the 90% target is not met yet")
+def test_held_out_half_meets_the_90_percent_target(knowledge_base: KnowledgeBase):
+    carried, total = evaluate(knowledge_base, load("test")).in_scope
+    assert carried / total >= KEY_FACT_SHARE
