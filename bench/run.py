@@ -37,7 +37,7 @@ if str(REPO_ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 
-from bench import procstat, processes, report  # noqa: E402
+from bench import agents_sdk, procstat, processes, report  # noqa: E402
 from bench.fake_connector import BenchConnector  # noqa: E402
 from bench.walks import BotClient, Recorder, WalkFailed, bench_chat, bench_user, walk_echo, walk_routine  # noqa: E402
 
@@ -102,7 +102,7 @@ async def _conversation(number: int, client: BotClient, connector: BenchConnecto
 
 async def measure(bot: processes.BotProcess, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
                   conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
-    walk = walk_echo if bot.name == "echo" else walk_routine
+    walk = walk_echo if bot.name in processes.BASELINES else walk_routine
     recorder = Recorder()
     client = BotClient(http, bot.base_url + "/api/messages", recorder)
     stop = asyncio.Event()
@@ -206,19 +206,21 @@ class Plan:
     pg_admin_url: str
     profile_dir: Path | None
     log_dir: Path
+    agents_python: Path
 
 
 async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, results: dict) -> None:
     bot, starts = await start_measured(factory, plan.restarts)
     try:
-        first = None if name == "echo" else round(starts[0], 3)
-        restarts = starts if name == "echo" else starts[1:]
+        baseline = name in processes.BASELINES
+        first = None if baseline else round(starts[0], 3)
+        restarts = starts if baseline else starts[1:]
         results["startup"].append(StartupResult(
             bot=name, store=store, first_start_s=first, cold_start_s=round(statistics.median(restarts), 3),
             cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot)))
         for conversations in plan.conversation_counts:
             await _one_scenario(bot, store, http, connector, conversations, plan, results)
-        if store in ("sqlite", "memory"):
+        if plan.delayed_conversations:
             connector.delay_s = DELAYED_CONNECTOR_S
             try:
                 await _one_scenario(bot, store, http, connector, plan.delayed_conversations, plan, results)
@@ -242,7 +244,11 @@ async def run(plan: Plan) -> dict:
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60))
     workdir = Path(tempfile.mkdtemp(prefix="larmlotsen-bench-"))
     try:
-        await run_bot("echo", "memory", lambda: processes.echo_bot(plan.log_dir / "echo.log", plan.bot_cpus),
+        await run_bot(processes.BOTBUILDER_ECHO, "memory",
+                      lambda: processes.echo_bot(plan.log_dir / "echo-botbuilder.log", plan.bot_cpus),
+                      plan, http, connector, results)
+        await run_bot(processes.AGENTS_ECHO, "memory",
+                      lambda: processes.agents_echo(plan.agents_python, plan.log_dir / "echo-agents.log", plan.bot_cpus),
                       plan, http, connector, results)
         if "sqlite" in plan.stores:
             url = f"sqlite:///{workdir}/larmlotsen.db"
@@ -275,7 +281,8 @@ def machine_info() -> dict:
 
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "botbuilder_core": version("botbuilder-core"), "load_average_at_start": os.getloadavg()}
+            "botbuilder_core": version("botbuilder-core"), "agents_sdk": agents_sdk.installed_versions(),
+            "load_average_at_start": os.getloadavg()}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -306,6 +313,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         stores=[s.strip() for s in args.stores.split(",") if s.strip()],
         bot_cpus={processes.BOT_CPU} if pin else None, pg_admin_url=args.pg_admin_url,
         profile_dir=RESULTS_DIR / "profiles" if args.profile else None, log_dir=RESULTS_DIR / "logs",
+        agents_python=agents_sdk.ensure_venv(),
     )
 
 
@@ -324,7 +332,9 @@ def main(argv=None) -> int:
         "skipped": results.get("skipped"),
     }
     document["ratios"] = report.ratios(results["scenarios"])
+    document["startup_ratios"] = report.startup_ratios(results["startup"])
     document["targets"] = report.targets(results["scenarios"], results["startup"])
+    document["machine"]["load_average_at_end"] = os.getloadavg()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print()
