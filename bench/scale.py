@@ -39,7 +39,7 @@ if str(REPO_ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 
 from bench import procstat, processes  # noqa: E402
-from bench.fake_connector import BenchConnector  # noqa: E402
+from bench.fake_connector import BenchConnector, cards_of  # noqa: E402
 from bench.run import create_pg_database, drop_pg_database, measure, percentile  # noqa: E402
 from bench.scale_fill import (FillState, channel_conversation, count_cases, fill_channels, fill_level,  # noqa: E402
                               team_id, user_actor)
@@ -91,6 +91,7 @@ class ScalePlan:
     pg_admin_url: str
     bot_cpus: set[int] | None
     log_dir: Path
+    purgeable_share: float = 0.01
 
 
 # --- the paths measured in this process ---------------------------------------------------------
@@ -157,18 +158,32 @@ async def measure_in_process(engine, state: FillState, result: LevelResult, repe
 
 async def _command_loop(number: int, client: BotClient, connector: BenchConnector, command: str,
                         team: int, references: list[str], stop: asyncio.Event) -> None:
-    chat = teams.Conversation(id=channel_conversation(team), kind="channel", team_id=team_id(team))
+    # Each loop in its own thread of the team's channel (a thread is a conversation of its own).
+    chat = teams.Conversation(id=f"{team_id(team)};messageid={100 + number}", kind="channel", team_id=team_id(team))
     actor = user_actor(team, number % 5)
     user = teams.User(id=f"29:scale-{team}-{number}", name=actor.name, aad_object_id=actor.id)
     turn = 0
     while not stop.is_set():
-        text = f"ärende {references[turn % len(references)]}" if command == "ärende" else command
+        reference = references[turn % len(references)] if references else "TL-2026-0001"
+        text = f"ärende {reference}" if command == "ärende" else command
         try:
             await client.turn(teams.message(chat, connector.url, text, user))
+            _check_answer(command, reference, connector.last(chat.id))
         except (WalkFailed, aiohttp.ClientError, asyncio.TimeoutError) as error:
             client.recorder.error(f"{command}: {error.__class__.__name__}: {error}")
             await asyncio.sleep(0.05)
         turn += 1
+
+
+def _check_answer(command: str, reference: str, reply: dict | None) -> None:
+    """The bot answered with what the command shows, not with an apology or nothing."""
+    cards = cards_of(reply)
+    if not cards:
+        raise WalkFailed(f"{command}: no card in the answer {str(reply)[:200]}")
+    if command == "ärende" and reference not in str(cards[0]):
+        raise WalkFailed(f"ärende {reference}: the card does not show the case")
+    if command == "mina ärenden" and "TL-" not in str(cards[0]):
+        raise WalkFailed("mina ärenden: the card lists no case")
 
 
 async def measure_command(bot, http, connector, command: str, team: int, references: list[str],
@@ -226,7 +241,8 @@ async def run_store(store: str, url: str, plan: ScalePlan, http, connector) -> l
     results = []
     try:
         await migrate(engine)
-        state = FillState(teams=plan.teams, retention_months=RETENTION_MONTHS, now=datetime.now(timezone.utc))
+        state = FillState(teams=plan.teams, retention_months=RETENTION_MONTHS, now=datetime.now(timezone.utc),
+                          purgeable_share=plan.purgeable_share)
         await fill_channels(engine, state, connector.url)
         for size in plan.sizes:
             started = time.perf_counter()

@@ -55,6 +55,7 @@ class FillState:
     retention_months: int
     now: datetime
     seed: int = 17
+    purgeable_share: float = PURGEABLE_SHARE
     cases: int = 0
     open_cases: int = 0
     next_id: int = 1
@@ -169,7 +170,7 @@ def plan_cases(engine: CaseEngine, state: FillState, total: int, open_wanted: in
             opened = state.now - timedelta(hours=rng.randint(1, 24 * 20))
             ending = None
         else:
-            purgeable = rng.random() < PURGEABLE_SHARE
+            purgeable = rng.random() < state.purgeable_share
             earliest = retention_start - timedelta(days=40) if purgeable else retention_start + timedelta(days=5)
             latest = retention_start - timedelta(days=35) if purgeable else state.now - timedelta(days=3)
             opened = earliest + (latest - earliest) * rng.random()
