@@ -21,12 +21,12 @@ from msrest.exceptions import DeserializationError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from . import __version__
-from .adapter import create_adapter, widen_default_executor
+from .teams.adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
-from .handler import LarmlotsenBot
-from .storage import SqlConversationState, SqlStorage
-from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
+from .teams.handler import LarmlotsenBot
+from .teams.storage import SqlConversationState, SqlStorage
+from .teams.turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ async def _get_ready(runtime: Runtime) -> None:
 async def _maintenance(runtime: Runtime) -> None:
     """Hourly housekeeping: forget old activity ids and the state of long-idle conversations, and
     purge cases past their retention."""
-    from .retention import purge_ended_cases
+    from .cases.retention import purge_ended_cases
 
     while True:
         try:
@@ -227,7 +227,7 @@ async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
 
 async def export_download(request: web.Request) -> web.Response:
     """The CSV behind an export card's link: only with a valid, unexpired signed token."""
-    from .reports import export_events_csv
+    from .cases.reports import export_events_csv
 
     runtime: Runtime = request.app[APP_KEY]
     grant = runtime.extras["export_links"].verify(request.match_info["token"], datetime.now(timezone.utc))

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 from botbuilder.core import TurnContext
 
-from bot.commands import Command
-from bot.export_links import ExportLinks
-from bot.reports import export_events_csv, team_statistics
-from bot.retention import purge_ended_cases
+from dialogs.commands import Command
+from bot.cases.export_links import ExportLinks
+from bot.cases.reports import export_events_csv, team_statistics
+from bot.cases.retention import purge_ended_cases
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
 

@@ -9,7 +9,7 @@ from typing import Callable
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.schema import Activity
 
-from bot.case_service import CaseService
+from bot.cases.service import CaseService
 from bot.config import Settings
 from bot.domain import Actor, Case
 
