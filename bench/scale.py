@@ -44,14 +44,14 @@ from bench.run import create_pg_database, drop_pg_database, measure, percentile 
 from bench.scale_fill import (FillState, channel_conversation, count_cases, fill_channels, fill_level,  # noqa: E402
                               team_id, user_actor)
 from bench.walks import BotClient, Recorder, WalkFailed  # noqa: E402
-from bot.case_service import CaseService  # noqa: E402
+from bot.cases.service import CaseService  # noqa: E402
 from bot.db import create_engine, migrate, session_factory  # noqa: E402
 from bot.domain import CaseEngine  # noqa: E402
 from bot.notifications.events import CaseNoticeListener  # noqa: E402
 from bot.notifications.reminders import ReminderScanner  # noqa: E402
 from bot.notifications.subscriptions import Subscriptions  # noqa: E402
-from bot.reports import export_events_csv  # noqa: E402
-from bot.retention import purge_ended_cases  # noqa: E402
+from bot.cases.reports import export_events_csv  # noqa: E402
+from bot.cases.retention import purge_ended_cases  # noqa: E402
 from tests.support import teams  # noqa: E402
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"

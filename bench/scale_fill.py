@@ -23,11 +23,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.case_service import _case_values, _event_values, format_reference
-from bot.case_tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
+from bot.cases.service import _case_values, _event_values, format_reference
+from bot.cases.tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 from bot.domain import Actor, CaseEngine
 from bot.domain.case import Case
-from bot.notification_tables import NoticeChannelRow
+from bot.notifications.tables import NoticeChannelRow
 
 TENANT_ID = "72f988bf-0000-4000-8000-000000000001"
 BOT_ID = "28:larmlotsen-bot"
