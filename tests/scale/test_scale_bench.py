@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 
 def _plan(tmp_path) -> scale.ScalePlan:
-    return scale.ScalePlan(sizes=[40, 80], open_cases=10, teams=4, stores=[], window_s=0.8, warmup_s=0.4,
+    return scale.ScalePlan(sizes=[40, 80], open_cases=10, teams=4, stores=[], window_s=2.0, warmup_s=2.0,
                            repeats=1, walk_conversations=2, command_conversations=1, pg_admin_url="",
                            bot_cpus=None, log_dir=tmp_path, purgeable_share=0.2)
 
