@@ -1,12 +1,14 @@
-"""End-to-end benchmark of Larmlotsen against botbuilder's stock echo bot, in one run.
+"""End-to-end benchmark of Larmlotsen against two echo bots in one run: botbuilder's stock echo
+bot and the Microsoft 365 Agents SDK's echo agent (in its own venv, bench/agents_sdk.py).
 
-    python bench/run.py            # full run (about 4 minutes)
-    python bench/run.py --quick    # short run (about 1.5 minutes), for a smoke check
+    python bench/run.py              # full run, then the scale scenario (bench/scale.py)
+    python bench/run.py --quick      # short run and a quick scale scenario (a few minutes)
+    python bench/run.py --no-scale   # the echo comparison only
 
 Each bot is a separate `python` process pinned to core 0; this process (load generator plus a
 local fake Bot Connector) runs on the other cores. Load is Teams-shaped HTTP to /api/messages:
 N concurrent conversations, each walking `ny beställning` to its closed case over and over
-(see walks.py); the echo bot gets N conversations of messages. For every scenario: turns/s,
+(see walks.py); each echo bot gets N conversations of messages. For every scenario: turns/s,
 p50/p95/p99 turn latency, CPU ms per turn (the bot process's CPU time delta / turns) and peak
 RSS, read from /proc. Also cold start, idle RSS, and one run with a connector that answers
 after 100 ms. Prints a markdown table and writes bench/results/latest.json.
@@ -297,6 +299,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-pin", action="store_true", help="do not pin the bot to core 0")
     parser.add_argument("--profile", action="store_true", help="py-spy the bot in each scenario (bench/results/profiles)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
+    parser.add_argument("--no-scale", action="store_true",
+                        help="skip the scale scenario (bench/scale.py: 1,000-100,000 cases; quick: 1,000 and 10,000)")
     return parser.parse_args(argv)
 
 
@@ -342,6 +346,12 @@ def main(argv=None) -> int:
     print(report.markdown(document))
     print(f"\nwritten: {args.output.relative_to(REPO_ROOT) if args.output.is_relative_to(REPO_ROOT) else args.output}")
     errors = sum(r.errors for r in results["scenarios"])
+    if not args.no_scale:
+        from bench import scale  # imports this module: loaded only when it runs
+
+        print("\nScale: the same bot on 1,000 to 100,000 cases (bench/scale.py)\n", flush=True)
+        scale_args = ["--stores", args.stores, "--pg-admin-url", args.pg_admin_url] + (["--quick"] if args.quick else [])
+        errors += scale.main(scale_args + (["--no-pin"] if args.no_pin else []))
     return 1 if errors else 0
 
 
