@@ -14,6 +14,8 @@ from pathlib import Path
 
 import aiohttp
 
+from .report import AGENTS_ECHO, BASELINES, BOTBUILDER_ECHO  # noqa: F401 - the bots' names
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BOT_CPU = 0  # the measured bot gets core 0; the load generator and connector take the others
 
@@ -102,8 +104,18 @@ def larmlotsen(database_url: str, log_path: Path, cpus: set[int] | None, **env: 
 
 
 def echo_bot(log_path: Path, cpus: set[int] | None) -> BotProcess:
+    """botbuilder's stock echo bot, in the project's environment."""
     port = free_port()
     return BotProcess(
-        name="echo", argv=[sys.executable, str(REPO_ROOT / "bench" / "echo_bot.py"), "--port", str(port)],
+        name=BOTBUILDER_ECHO, argv=[sys.executable, str(REPO_ROOT / "bench" / "echo_bot.py"), "--port", str(port)],
+        port=port, log_path=log_path, cpus=cpus, ready_path=None,
+    )
+
+
+def agents_echo(python: Path, log_path: Path, cpus: set[int] | None) -> BotProcess:
+    """The Agents SDK's echo agent, in its own environment (bench/agents_sdk.py)."""
+    port = free_port()
+    return BotProcess(
+        name=AGENTS_ECHO, argv=[str(python), str(REPO_ROOT / "bench" / "agents_echo.py"), "--port", str(port)],
         port=port, log_path=log_path, cpus=cpus, ready_path=None,
     )

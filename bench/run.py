@@ -1,12 +1,14 @@
-"""End-to-end benchmark of Larmlotsen against botbuilder's stock echo bot, in one run.
+"""End-to-end benchmark of Larmlotsen against two echo bots in one run: botbuilder's stock echo
+bot and the Microsoft 365 Agents SDK's echo agent (in its own venv, bench/agents_sdk.py).
 
-    python bench/run.py            # full run (about 4 minutes)
-    python bench/run.py --quick    # short run (about 1.5 minutes), for a smoke check
+    python bench/run.py              # full run, then the scale scenario (bench/scale.py)
+    python bench/run.py --quick      # short run and a quick scale scenario (a few minutes)
+    python bench/run.py --no-scale   # the echo comparison only
 
 Each bot is a separate `python` process pinned to core 0; this process (load generator plus a
 local fake Bot Connector) runs on the other cores. Load is Teams-shaped HTTP to /api/messages:
 N concurrent conversations, each walking `ny beställning` to its closed case over and over
-(see walks.py); the echo bot gets N conversations of messages. For every scenario: turns/s,
+(see walks.py); each echo bot gets N conversations of messages. For every scenario: turns/s,
 p50/p95/p99 turn latency, CPU ms per turn (the bot process's CPU time delta / turns) and peak
 RSS, read from /proc. Also cold start, idle RSS, and one run with a connector that answers
 after 100 ms. Prints a markdown table and writes bench/results/latest.json.
@@ -37,7 +39,7 @@ if str(REPO_ROOT) not in sys.path:
 import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
 
-from bench import procstat, processes, report  # noqa: E402
+from bench import agents_sdk, procstat, processes, report  # noqa: E402
 from bench.fake_connector import BenchConnector  # noqa: E402
 from bench.walks import BotClient, Recorder, WalkFailed, bench_chat, bench_user, walk_echo, walk_routine  # noqa: E402
 
@@ -102,7 +104,7 @@ async def _conversation(number: int, client: BotClient, connector: BenchConnecto
 
 async def measure(bot: processes.BotProcess, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
                   conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
-    walk = walk_echo if bot.name == "echo" else walk_routine
+    walk = walk_echo if bot.name in processes.BASELINES else walk_routine
     recorder = Recorder()
     client = BotClient(http, bot.base_url + "/api/messages", recorder)
     stop = asyncio.Event()
@@ -206,19 +208,21 @@ class Plan:
     pg_admin_url: str
     profile_dir: Path | None
     log_dir: Path
+    agents_python: Path
 
 
 async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, results: dict) -> None:
     bot, starts = await start_measured(factory, plan.restarts)
     try:
-        first = None if name == "echo" else round(starts[0], 3)
-        restarts = starts if name == "echo" else starts[1:]
+        baseline = name in processes.BASELINES
+        first = None if baseline else round(starts[0], 3)
+        restarts = starts if baseline else starts[1:]
         results["startup"].append(StartupResult(
             bot=name, store=store, first_start_s=first, cold_start_s=round(statistics.median(restarts), 3),
             cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot)))
         for conversations in plan.conversation_counts:
             await _one_scenario(bot, store, http, connector, conversations, plan, results)
-        if store in ("sqlite", "memory"):
+        if plan.delayed_conversations:
             connector.delay_s = DELAYED_CONNECTOR_S
             try:
                 await _one_scenario(bot, store, http, connector, plan.delayed_conversations, plan, results)
@@ -242,7 +246,11 @@ async def run(plan: Plan) -> dict:
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60))
     workdir = Path(tempfile.mkdtemp(prefix="larmlotsen-bench-"))
     try:
-        await run_bot("echo", "memory", lambda: processes.echo_bot(plan.log_dir / "echo.log", plan.bot_cpus),
+        await run_bot(processes.BOTBUILDER_ECHO, "memory",
+                      lambda: processes.echo_bot(plan.log_dir / "echo-botbuilder.log", plan.bot_cpus),
+                      plan, http, connector, results)
+        await run_bot(processes.AGENTS_ECHO, "memory",
+                      lambda: processes.agents_echo(plan.agents_python, plan.log_dir / "echo-agents.log", plan.bot_cpus),
                       plan, http, connector, results)
         if "sqlite" in plan.stores:
             url = f"sqlite:///{workdir}/larmlotsen.db"
@@ -275,7 +283,8 @@ def machine_info() -> dict:
 
     model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     return {"cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-            "botbuilder_core": version("botbuilder-core"), "load_average_at_start": os.getloadavg()}
+            "botbuilder_core": version("botbuilder-core"), "agents_sdk": agents_sdk.installed_versions(),
+            "load_average_at_end": os.getloadavg()}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -290,6 +299,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--no-pin", action="store_true", help="do not pin the bot to core 0")
     parser.add_argument("--profile", action="store_true", help="py-spy the bot in each scenario (bench/results/profiles)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
+    parser.add_argument("--no-scale", action="store_true",
+                        help="skip the scale scenario (bench/scale.py: 1,000-100,000 cases; quick: 1,000 and 10,000)")
     return parser.parse_args(argv)
 
 
@@ -306,6 +317,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         stores=[s.strip() for s in args.stores.split(",") if s.strip()],
         bot_cpus={processes.BOT_CPU} if pin else None, pg_admin_url=args.pg_admin_url,
         profile_dir=RESULTS_DIR / "profiles" if args.profile else None, log_dir=RESULTS_DIR / "logs",
+        agents_python=agents_sdk.ensure_venv(),
     )
 
 
@@ -313,6 +325,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     plan = plan_from(args)
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    load_at_start = os.getloadavg()  # the machine is shared: say how busy it was
     results = asyncio.run(run(plan))
     document = {
         "started_at": started_at, "quick": args.quick, "machine": machine_info(),
@@ -323,7 +336,9 @@ def main(argv=None) -> int:
         "startup": [asdict(s) for s in results["startup"]],
         "skipped": results.get("skipped"),
     }
+    document["machine"]["load_average_at_start"] = load_at_start
     document["ratios"] = report.ratios(results["scenarios"])
+    document["startup_ratios"] = report.startup_ratios(results["startup"])
     document["targets"] = report.targets(results["scenarios"], results["startup"])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -331,6 +346,12 @@ def main(argv=None) -> int:
     print(report.markdown(document))
     print(f"\nwritten: {args.output.relative_to(REPO_ROOT) if args.output.is_relative_to(REPO_ROOT) else args.output}")
     errors = sum(r.errors for r in results["scenarios"])
+    if not args.no_scale:
+        from bench import scale  # imports this module: loaded only when it runs
+
+        print("\nScale: the same bot on 1,000 to 100,000 cases (bench/scale.py)\n", flush=True)
+        scale_args = ["--stores", args.stores, "--pg-admin-url", args.pg_admin_url] + (["--quick"] if args.quick else [])
+        errors += scale.main(scale_args + (["--no-pin"] if args.no_pin else []))
     return 1 if errors else 0
 
 

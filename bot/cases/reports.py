@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from .tables import CaseEventRow, CaseRow
@@ -23,6 +23,19 @@ from bot.domain import Case, CaseEngine
 EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
                   "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
 _STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+# Plain columns, not ORM objects: building two objects per exported event cost more than the query
+# (docs/performance.md, export at 100,000 cases). The period is read on ix_case_events_at.
+_CASES, _EVENTS = CaseRow.__table__, CaseEventRow.__table__
+_EXPORT = (
+    select(_CASES.c.reference, _CASES.c.routine_key, _CASES.c.status, _CASES.c.team_id, _CASES.c.customer_ref,
+           _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.step_id, _EVENTS.c.text, _EVENTS.c.actor_id,
+           _EVENTS.c.actor_name, _EVENTS.c.at)
+    .select_from(_CASES.join(_EVENTS, _EVENTS.c.case_id == _CASES.c.id))
+    .where(_EVENTS.c.at >= bindparam("begin"), _EVENTS.c.at < bindparam("finish"))
+    .order_by(_EVENTS.c.at, _CASES.c.reference, _EVENTS.c.seq)
+)
 
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -35,22 +48,16 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, start: date, end: date) -> str:
     """Every event recorded in the period (Stockholm days, inclusive), with its case, as CSV."""
     begin, finish = _day_bounds(start, end)
-    query = (
-        select(CaseRow, CaseEventRow)
-        .join(CaseEventRow, CaseEventRow.case_id == CaseRow.id)
-        .where(CaseEventRow.at >= begin, CaseEventRow.at < finish)
-        .order_by(CaseEventRow.at, CaseRow.reference, CaseEventRow.seq)
-    )
     async with sessions() as session:
-        rows = (await session.execute(query)).all()
+        rows = (await session.execute(_EXPORT, {"begin": begin, "finish": finish})).all()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    for case, event in rows:
-        writer.writerow((case.reference, _routine_title(engine, case.routine_key), case.status, case.team_id or "",
-                         case.customer_ref or "", event.seq, event.kind, _step_title(engine, case.routine_key, event.step_id),
-                         _safe_cell(event.text or ""), event.actor_id, _safe_cell(event.actor_name),
-                         event.at.astimezone(timezone.utc).isoformat(timespec="seconds")))
+    for row in rows:
+        writer.writerow((row.reference, _routine_title(engine, row.routine_key), row.status, row.team_id or "",
+                         row.customer_ref or "", row.seq, row.kind, _step_title(engine, row.routine_key, row.step_id),
+                         _safe_cell(row.text or ""), row.actor_id, _safe_cell(row.actor_name),
+                         row.at.astimezone(timezone.utc).isoformat(timespec="seconds")))
     return buffer.getvalue()
 
 
@@ -110,17 +117,6 @@ async def team_statistics(cases_service, *, team_id: str | None, conversation_id
 
 
 async def _recently_ended(cases_service, team_id, conversation_id, user_id, since: datetime) -> list[Case]:
-    conditions = []
-    if team_id:
-        conditions.append(CaseRow.team_id == team_id)
-    if conversation_id:
-        conditions.append(CaseRow.conversation_id == conversation_id)
-    if not conditions and user_id:
-        conditions.append(CaseRow.created_by_id == user_id)
-    if not conditions:
-        return []
-    query = select(CaseRow.reference).where(and_(CaseRow.ended_at >= since, or_(*conditions)))
-    async with cases_service.sessions() as session:
-        references = (await session.execute(query)).scalars().all()
-    found = [await cases_service.get_by_reference(reference) for reference in references]
-    return [case for case in found if case is not None]
+    # One query for the cases and one for their events, not one per case (docs/performance.md).
+    return await cases_service.ended_cases_since(since, team_id=team_id, conversation_id=conversation_id,
+                                                 user_id=user_id)

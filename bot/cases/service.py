@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
-from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,6 +63,10 @@ _CASE_WITH_EVENTS = (
 # number of events) tells: when it differs from the events read, a second statement reads them.
 # Uncontended (the usual case), locking and loading is one statement.
 _CASE_WITH_EVENTS_FOR_UPDATE = _CASE_WITH_EVENTS.add_columns(_CASES.c.version).with_for_update(of=_CASES)
+_CASE_COLUMNS = select(_CASES.c.id, _CASES.c.reference, _CASES.c.routine_key, _CASES.c.facts, _CASES.c.team_id,
+                       _CASES.c.conversation_id, _CASES.c.customer_ref)
+_EVENT_COLUMNS = select(_EVENTS.c.case_id, _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.at, _EVENTS.c.actor_id,
+                        _EVENTS.c.actor_name, _EVENTS.c.step_id, _EVENTS.c.text)
 _CASE_WITH_EVENTS_BY_ID = _CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id"))
 _INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
 _INSERT_EVENTS = insert(_EVENTS)
@@ -239,8 +243,27 @@ class CaseService:
 
     async def open_cases_for_user(self, aad_object_id: str) -> list[Case]:
         """Open cases the user started or acted on."""
-        acted = exists().where(CaseEventRow.case_id == CaseRow.id, CaseEventRow.actor_id == aad_object_id)
-        return await self._open_cases(or_(CaseRow.created_by_id == aad_object_id, acted))
+        return await self._open_cases(_involving(aad_object_id))
+
+    async def open_cases(self) -> list[Case]:
+        """Every open case (the reminder scan: one query, whatever the number of teams)."""
+        return await self._open_cases(None)
+
+    async def ended_cases_since(self, since: datetime, *, team_id: str | None = None,
+                                conversation_id: str | None = None, user_id: str | None = None) -> list[Case]:
+        """Cases ended (closed, cancelled, declined) since `since`, of a team and/or conversation, else
+        of a user; one query for the cases and one for their events, on indexes that start with the
+        team, conversation or user and then the end time."""
+        conditions = []
+        if team_id:
+            conditions.append(CaseRow.team_id == team_id)
+        if conversation_id:
+            conditions.append(CaseRow.conversation_id == conversation_id)
+        if not conditions and user_id:
+            conditions.append(_involving(user_id))
+        if not conditions:
+            return []
+        return await self._cases_where(and_(CaseRow.ended_at >= since, or_(*conditions)))
 
     async def overdue_steps(self, now: datetime | None = None) -> list[OverdueStep]:
         at = utc(now or self.clock())
@@ -297,22 +320,20 @@ class CaseService:
         return rows
 
     async def _open_cases(self, condition) -> list[Case]:
-        query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
-        if condition is not None:
-            query = query.where(condition)
-        async with self.sessions() as session:
-            rows = (await session.scalars(query.order_by(CaseRow.id))).all()
+        is_open = CaseRow.status == CaseStatus.OPEN.value
+        return await self._cases_where(is_open if condition is None else and_(is_open, condition))
+
+    async def _cases_where(self, condition) -> list[Case]:
+        """The cases matching `condition` with their events: two Core statements, whatever their number."""
+        async with self._reader.connect() as conn:
+            rows = (await conn.execute(_CASE_COLUMNS.where(condition).order_by(_CASES.c.id))).all()
             if not rows:
                 return []
-            case_ids = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.value)
-            if condition is not None:
-                case_ids = case_ids.where(condition)
-            event_rows = (
-                await session.scalars(
-                    select(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids)).order_by(CaseEventRow.case_id, CaseEventRow.seq)
-                )
-            ).all()
-        events_by_case: dict[int, list[CaseEventRow]] = {}
+            case_ids = select(_CASES.c.id).where(condition).scalar_subquery()
+            event_rows = (await conn.execute(
+                _EVENT_COLUMNS.where(_EVENTS.c.case_id.in_(case_ids)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+            )).all()
+        events_by_case: dict[int, list] = {}
         for event in event_rows:
             events_by_case.setdefault(event.case_id, []).append(event)
         return [self._restore(row, events_by_case.get(row.id, [])) for row in rows]
@@ -352,6 +373,13 @@ class CaseService:
     async def _notify(self, session: AsyncSession, change: Change) -> None:
         for listener in self.listeners:
             await listener(session, change.case, change.events)
+
+
+def _involving(user_id: str):
+    """Cases the user started or acted on, as two indexed look-ups (created_by_id; actor_id, case_id)
+    rather than a correlated EXISTS, which makes SQLite scan every case ever stored."""
+    acted = select(_EVENTS.c.case_id).where(_EVENTS.c.actor_id == user_id)
+    return or_(CaseRow.created_by_id == user_id, CaseRow.id.in_(acted.scalar_subquery()))
 
 
 # The constraints that only a concurrent writer of the same case (or reference) can hit.

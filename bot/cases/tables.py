@@ -24,6 +24,9 @@ class CaseRow(Base):
         UniqueConstraint("reference", name="uq_cases_reference"),
         Index("ix_cases_status_team", "status", "team_id"),
         Index("ix_cases_status_conversation", "status", "conversation_id"),
+        # Statistics: a team's (or group chat's) cases ended since a day (migration 0006).
+        Index("ix_cases_team_ended", "team_id", "ended_at"),
+        Index("ix_cases_conversation_ended", "conversation_id", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
@@ -48,6 +51,7 @@ class CaseEventRow(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
         Index("ix_case_events_actor_case", "actor_id", "case_id"),
+        Index("ix_case_events_at", "at"),  # the export of a period (migration 0006)
     )
 
     id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)

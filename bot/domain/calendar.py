@@ -74,6 +74,7 @@ class WorkingCalendar:
     def __init__(self, config: DomainConfig = DomainConfig()):
         self.config = config
         self.zone = ZoneInfo(config.timezone)
+        self._by_year: dict[int, dict[date, str]] = {}
 
     @cached_property
     def _holidays(self):
@@ -82,10 +83,21 @@ class WorkingCalendar:
     # --- days ---------------------------------------------------------------------------------
 
     def holiday_name(self, day: date) -> str | None:
-        return self._holidays.get(day)
+        return self._holidays_of(day.year).get(day)
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
+        return day.weekday() < 5 and day not in self._holidays_of(day.year)
+
+    def _holidays_of(self, year: int) -> dict[date, str]:
+        """One year's holidays as a plain dict: a look-up in the `holidays` object costs ≈ 5 µs
+        (key conversion, year bookkeeping), and a card's deadlines make hundreds of them."""
+        found = self._by_year.get(year)
+        if found is None:
+            rules = self._holidays
+            start = date(year, 1, 1)
+            rules.get(start)  # makes the object compute that year
+            found = self._by_year[year] = {day: name for day, name in rules.items() if day.year == year}
+        return found
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
@@ -109,7 +121,7 @@ class WorkingCalendar:
         if end <= start:
             return 0
         days = rrule(DAILY, dtstart=start + timedelta(days=1), until=end, byweekday=_WEEKDAYS)
-        return sum(1 for moment in days if moment.date() not in self._holidays)
+        return sum(1 for moment in days if moment.date() not in self._holidays_of(moment.year))
 
     def _working_days_from(self, day: date, *, forward: bool) -> date:
         delta = timedelta(days=1 if forward else -1)
