@@ -11,6 +11,9 @@ from . import __version__
 
 
 def _configure_logging(level: str) -> None:
+    from .log_guard import install_log_guard
+
+    install_log_guard()
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -25,6 +25,7 @@ from .adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
 from .handler import LarmlotsenBot
+from .log_guard import install_log_guard
 from .storage import SqlConversationState, SqlStorage
 from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
 
@@ -75,6 +76,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 
 def create_app(settings: Settings) -> web.Application:
+    install_log_guard()
     app = web.Application(client_max_size=settings.max_body_bytes)
     runtime = build_runtime(settings)
     app[APP_KEY] = runtime

@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from . import texts
+from . import identity, texts
 from .db import autocommit, is_sqlite, one_statement
 from .models import ProcessedActivityRow
 
@@ -35,12 +35,7 @@ NextLogic = Callable[[], Awaitable]
 
 
 def tenant_of(context: TurnContext) -> str | None:
-    activity = context.activity
-    channel_data = activity.channel_data or {}
-    tenant = (channel_data.get("tenant") or {}).get("id") if isinstance(channel_data, dict) else None
-    if not tenant and activity.conversation is not None:
-        tenant = activity.conversation.tenant_id
-    return tenant
+    return identity.tenant_of(context.activity)
 
 
 class TenantAllowlist(Middleware):

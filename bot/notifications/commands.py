@@ -7,6 +7,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
+from bot.identity import actor_of
 from bot.text import fold, message_text
 from cards import notices as cards
 
@@ -35,10 +36,8 @@ def _place(activity) -> tuple[str, str, str | None]:
 
 
 def _actor(activity) -> tuple[str, str]:
-    sender = activity.from_property
-    if sender is None:
-        return "okänd", "Okänd"
-    return sender.aad_object_id or sender.id or "okänd", sender.name or "Okänd"
+    actor = actor_of(activity)
+    return actor.id, actor.name
 
 
 class NoticeCommands:
