@@ -15,7 +15,7 @@ import hashlib
 
 from botbuilder.schema import Activity
 
-from .domain import Actor, mask_personal_numbers
+from .domain import Actor, mask_personal_numbers, plain_text
 
 UNKNOWN_NAME = "Okänd"
 UNVERIFIED_PREFIX = "unverified:"
@@ -40,7 +40,7 @@ def is_verified(actor: Actor) -> bool:
 
 def safe_name(name: str | None, limit: int = 200) -> str:
     """A display name as it may be stored: personnummer masked, bounded length."""
-    name = (name or "").strip()
+    name = plain_text(name)
     if not name:
         return UNKNOWN_NAME
     return (mask_personal_numbers(name) or UNKNOWN_NAME)[:limit]

@@ -1,4 +1,4 @@
-"""Tables of the Bot Framework side: dialog/user state and processed activity ids."""
+"""Tables of the Bot Framework side: dialog/user state, processed activity ids, used export links."""
 
 from __future__ import annotations
 
@@ -28,3 +28,15 @@ class ProcessedActivityRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ExportLinkUseRow(Base):
+    """An export download link that has been used: each link downloads once."""
+
+    __tablename__ = "export_link_uses"
+
+    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # After this the link is refused anyway, and the row is forgotten by the housekeeping.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

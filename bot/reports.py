@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from .case_tables import CaseEventRow, CaseRow
-from .domain import Case, CaseEngine
+from .domain import Case, CaseEngine, plain_text
 
 EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
                   "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
@@ -48,15 +48,17 @@ async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, st
     writer.writerow(EXPORT_COLUMNS)
     for case, event in rows:
         writer.writerow((case.reference, _routine_title(engine, case.routine_key), case.status, case.team_id or "",
-                         case.customer_ref or "", event.seq, event.kind, _step_title(engine, case.routine_key, event.step_id),
+                         _safe_cell(case.customer_ref or ""), event.seq, event.kind, _step_title(engine, case.routine_key, event.step_id),
                          _safe_cell(event.text or ""), event.actor_id, _safe_cell(event.actor_name),
                          event.at.astimezone(timezone.utc).isoformat(timespec="seconds")))
     return buffer.getvalue()
 
 
 def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """User text as a CSV cell: no invisible or bidi characters, and a cell starting with
+    = + - @ (or a tab) would run as a formula in a spreadsheet (CSV injection)."""
+    value = plain_text(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 
 def _routine_title(engine: CaseEngine, key: str) -> str:

@@ -32,4 +32,7 @@ REFUSED_PREFIX = "Det gick inte: "
 ADMIN_ONLY = "Det kommandot är bara för administratörer. Be er administratör om hjälp."
 EXPORT_USAGE = ("Skriv **export** följt av en period, till exempel *export 2026-01-01 2026-03-31* "
                 "(högst ett år), eller bara **export** för de senaste 30 dagarna.")
-PURGED = "Gallringen är klar: {count} avslutade ärenden äldre än {months} månader togs bort."
+PURGED = ("Gallringen är klar: {count} ärenden togs bort (avslutade för mer än {months} månader sedan, eller "
+          "orörda och markerade för gallring), {abandoned} orörda ärenden markerades för gallring.")
+ADMIN_PERSONAL_ONLY = ("**export** och **gallra** fungerar bara i en personlig chatt med mig, så att ingen annan "
+                       "ser länken eller resultatet.")
