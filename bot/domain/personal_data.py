@@ -19,7 +19,7 @@ from datetime import date
 from functools import lru_cache
 
 # Shown instead of a number found in a name.
-MASK = "[personnummer dolt]"
+MASK = "••••••-••••"
 
 _SEP = "-"
 # A personnummer as 4+2+2+4 or 2+2+2+4 digits with at most three separators between the parts,
@@ -125,7 +125,7 @@ def mask_personal_numbers(text: str | None) -> str | None:
 
 def _is_valid(year: str, month: str, day: str, serial: str, long_year: bool) -> bool:
     short_date = year[-2:] + month + day
-    if not _luhn_valid(short_date + serial):
+    if serial.startswith("000") or not _luhn_valid(short_date + serial):  # birth number 000 is never given
         return False
     if long_year:
         return _is_birth_date(int(year), int(month), int(day))
