@@ -22,7 +22,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bot.knowledge import KnowledgeBase  # noqa: E402
-from tests.knowledge.question_set import is_correct, load_question_set  # noqa: E402
+from tests.unit.knowledge.question_set import is_correct, load_question_set  # noqa: E402
 
 
 def measure_build() -> tuple[KnowledgeBase, float]:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from . import __version__
 
@@ -68,7 +69,15 @@ def _package(rest: list[str]) -> int:
 
 
 def _playground(rest: list[str]) -> int:
-    from .playground import main as playground_main
+    # The launcher is a developer tool that lives in the source checkout beside bot/, not in the
+    # installed product; make the checkout importable when it is not already.
+    checkout = Path(__file__).resolve().parents[1]
+    if not (checkout / "playground" / "launcher.py").exists():
+        print("python -m bot playground needs the source checkout (playground/launcher.py).", file=sys.stderr)
+        return 2
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    from playground.launcher import main as playground_main
 
     return playground_main(rest)
 
@@ -77,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["package"]:  # its own options belong to manifest.package
         return _package(argv[1:])
-    if argv[:1] == ["playground"]:  # its own options belong to bot.playground
+    if argv[:1] == ["playground"]:  # its own options belong to playground.launcher
         return _playground(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="Larmlotsen, the Teams bot.")
     parser.add_argument("--version", action="version", version=__version__)

@@ -21,13 +21,13 @@ from msrest.exceptions import DeserializationError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from . import __version__
-from .adapter import create_adapter, widen_default_executor
+from .teams.adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
-from .handler import LarmlotsenBot
 from .log_guard import install_log_guard
-from .storage import SqlConversationState, SqlStorage
-from .turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
+from .teams.handler import LarmlotsenBot
+from .teams.storage import SqlConversationState, SqlStorage
+from .teams.turn_guards import ConversationSerializer, RedeliveryGuard, TenantAllowlist
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ async def _get_ready(runtime: Runtime) -> None:
 
 async def _maintenance(runtime: Runtime) -> None:
     """Hourly housekeeping: forget old activity ids and the state of long-idle conversations, and
-    run the retention purge (bot/retention.py)."""
-    from .retention import RetentionPolicy, run_retention
+    run the retention purge (bot/cases/retention.py)."""
+    from .cases.retention import RetentionPolicy, run_retention
 
     while True:
         try:
@@ -242,7 +242,7 @@ async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
 
 async def export_download(request: web.Request) -> web.Response:
     """The CSV behind an export card's link: only with a valid, unexpired signed token."""
-    from .reports import export_events_csv
+    from .cases.reports import export_events_csv
 
     runtime: Runtime = request.app[APP_KEY]
     now = datetime.now(timezone.utc)
@@ -267,7 +267,7 @@ async def _claim_export_link(runtime: Runtime, grant, now: datetime) -> bool:
     """Mark the link used; False when it already was (by this or another instance)."""
     from sqlalchemy.exc import IntegrityError
 
-    from .models import ExportLinkUseRow
+    from .teams.state_tables import ExportLinkUseRow
 
     try:
         async with runtime.sessions.begin() as session:

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 
 from botbuilder.core import TurnContext
 
-from bot.commands import Command
-from bot.export_links import ExportLinks
-from bot.reports import export_events_csv, team_statistics
-from bot.identity import is_verified, tenant_of
-from bot.retention import RetentionPolicy, run_retention
+from dialogs.commands import Command
+from bot.cases.export_links import ExportLinks
+from bot.cases.reports import export_events_csv, team_statistics
+from bot.cases.retention import RetentionPolicy, run_retention
+from bot.teams.identity import is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
 

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from bot.domain import FactSpec
-from bot.text import fold
+from bot.teams.activity import fold
 
 _YES = {"ja", "j", "japp", "jo", "yes", "y", "stammer", "sant", "true"}
 _NO = {"nej", "n", "no", "nix", "inte", "falskt", "false"}

@@ -12,11 +12,11 @@ from datetime import date
 
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
-from bot.commands import ROUTINE_COMMANDS
+from dialogs.commands import ROUTINE_COMMANDS
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds
 from bot.notifications.subscriptions import home_team_for
-from bot.text import fold, message_text, submitted_value
+from bot.teams.activity import fold, message_text, submitted_value
 from cards.intake import customer_ref_card, question_card
 
 from . import wording as w

@@ -10,8 +10,8 @@ from __future__ import annotations
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult, DialogTurnStatus
 
-from bot.commands import parse_command
-from bot.text import message_text, submitted_value
+from dialogs.commands import parse_command
+from bot.teams.activity import message_text, submitted_value
 
 from . import wording as w
 

@@ -6,7 +6,7 @@ import logging
 
 from botbuilder.core import TurnContext
 
-from bot.commands import ROUTINE_COMMANDS
+from dialogs.commands import ROUTINE_COMMANDS
 from bot.domain import contains_personal_number
 from cards.answer import answer_card
 from cards.help import help_card

@@ -9,8 +9,8 @@ import logging
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 
-from bot.commands import Command, parse_command
-from bot.text import message_text, submitted_value
+from dialogs.commands import Command, parse_command
+from bot.teams.activity import message_text, submitted_value
 from cards.cases import case_list_card
 
 from . import wording as w

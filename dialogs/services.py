@@ -9,8 +9,8 @@ from typing import Callable
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.schema import Activity
 
-from bot import identity
-from bot.case_service import CaseService
+from bot.cases.service import CaseService
+from bot.teams import identity
 from bot.config import Settings
 from bot.domain import Actor, Case
 
@@ -42,7 +42,7 @@ class Services:
 
 
 def actor_of(activity: Activity) -> Actor:
-    """The sender, identified by what Teams vouches for (see bot/identity.py)."""
+    """The sender, identified by what Teams vouches for (see bot/teams/identity.py)."""
     return identity.actor_of(activity)
 
 

@@ -8,13 +8,13 @@ from typing import Any
 from botbuilder.core import ConversationState
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.case_service import CaseService, domain_config_from_settings
+from bot.cases.service import CaseService, domain_config_from_settings
 from bot.config import Settings
 from bot.domain import CaseEngine
-from bot.handler import LarmlotsenBot
+from bot.teams.handler import LarmlotsenBot
 from bot.notifications.setup import install_notifications
 
-from bot.export_links import ExportLinks
+from bot.cases.export_links import ExportLinks
 
 from .admin import AdminCommands
 from .card_actions import CardActionHandler

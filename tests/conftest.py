@@ -9,6 +9,8 @@ from tests.support import pg
 from tests.support.botserver import BotServer, bot_settings
 from tests.support.connector import FakeConnector
 
+pytest_plugins = ["tests.support.case_fixtures", "tests.support.notice_fixtures"]
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialect import insert_ignore, upsert
-from bot.notification_tables import CaseCardRow, NoticeRow
+from bot.notifications.tables import CaseCardRow, NoticeRow
 
 log = logging.getLogger(__name__)
 

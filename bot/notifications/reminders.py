@@ -26,10 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.case_service import CaseService
-from bot.case_tables import CaseRow
+from bot.cases.service import CaseService
+from bot.cases.tables import CaseRow
 from bot.domain import Actor, Case, DomainError, StepDeadline
-from bot.notification_tables import NoticeRow
+from bot.notifications.tables import NoticeRow
 from cards import notices as cards
 
 from . import wording as w

@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.case_service import CaseService
+from bot.cases.service import CaseService
 from bot.config import Settings
 
-from .commands import NoticeCommands
-from .delivery import ConnectorSender
+from dialogs.notices import NoticeCommands
+from bot.teams.delivery import ConnectorSender
 from .events import CaseNoticeListener
 from .outbox import Outbox
 from .reminders import ReminderScanner

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import autocommit
 from bot.dialect import upsert
 from bot.domain import Case
-from bot.notification_tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
+from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
 
 
 @dataclass(frozen=True)

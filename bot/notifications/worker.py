@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
-from .delivery import DeliveryError
+from bot.teams.delivery import DeliveryError
 from .outbox import ClaimedNotice, Outbox
 from .retry import DeliveryProblem, RetryPolicy
 from .subscriptions import NoticeChannel, Subscriptions

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.playground import LocalPlayground, free_port, missing_tooling
-from tests.cardcheck import CHROMIUM, CHROMIUM_ARGS
+from playground.launcher import LocalPlayground, free_port, missing_tooling
+from tests.support.cardcheck import CHROMIUM, CHROMIUM_ARGS
 
 VIEWPORT = {"width": 1280, "height": 1500}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from bot.playground import CONFIG_DIR, free_port, missing_tooling
+from playground.launcher import CONFIG_DIR, free_port, missing_tooling
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
-from bot.storage import _NotPlain, _decode, _encode, _flatten_fast, _restore_fast
+from bot.teams.storage import _NotPlain, _decode, _encode, _flatten_fast, _restore_fast
 
 
 def intake_state() -> dict:

@@ -217,7 +217,7 @@ async def test_two_processes_share_conversations_without_lost_or_duplicated_step
 
 async def _add_routine_steps(database: str, walks: list[dict]) -> None:
     """The steps each case has for its facts, as the bot's own case service sees them."""
-    from bot.case_service import CaseService
+    from bot.cases.service import CaseService
     from bot.db import create_engine, session_factory
 
     engine = create_engine(database, pool_size=1)

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
 
-from bot.case_tables import CaseRow
-from bot.retention import purge_ended_cases
+from bot.cases.tables import CaseRow
+from bot.cases.retention import purge_ended_cases
 from tests.support import teams
 from tests.support.botserver import BotServer, bot_settings
 
@@ -72,7 +72,7 @@ async def test_statistics_show_open_overdue_and_lead_time(bot, connector):
 
 
 async def test_retention_purges_only_cases_ended_long_ago_and_logs_it(bot, connector, caplog):
-    caplog.set_level(logging.INFO, logger="bot.retention")
+    caplog.set_level(logging.INFO, logger="bot.cases.retention")
     old = await walk_new_order(bot, connector, teams.personal())
     recent = await walk_new_order(bot, connector, teams.personal())
     for words in ("flytt", "nej", "hoppa över"):

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
 
-from bot.case_tables import CaseEventRow, CaseRow
-from bot.models import BotStateRow, ExportLinkUseRow
-from bot.notification_tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
-from bot.retention import RetentionPolicy, run_retention
+from bot.cases.tables import CaseEventRow, CaseRow
+from bot.teams.state_tables import BotStateRow, ExportLinkUseRow
+from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
+from bot.cases.retention import RetentionPolicy, run_retention
 from tests.support import teams
 
 POLICY = RetentionPolicy(months=24, abandon_months=24, grace=timedelta(days=14))

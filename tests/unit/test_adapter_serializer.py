@@ -12,7 +12,7 @@ from botframework.connector import models
 from hypothesis import given, settings, strategies as st
 from msrest.serialization import Serializer
 
-from bot.adapter import make_serializer_cheap
+from bot.teams.adapter import make_serializer_cheap
 
 make_serializer_cheap()
 _STOCK = Serializer.serialize_object.stock

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot.commands import find_reference, parse_command, routine_key_for
+from dialogs.commands import find_reference, parse_command, routine_key_for
 from bot.config import ConfigurationError, load_settings
 from bot.db import async_url
-from bot.text import fold, message_text
+from bot.teams.activity import fold, message_text
 
 
 def test_defaults_are_a_local_development_server():

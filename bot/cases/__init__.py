@@ -1,0 +1,1 @@
+"""Cases: the case service, the repository of case rows, reports, retention and export links."""

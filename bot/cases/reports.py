@@ -1,0 +1,128 @@
+"""Audit export and team statistics, read straight from the case log.
+
+Every change to a case is an event with who and when; the export lays those events out as CSV
+for a period, and the statistics summarise a team's cases (lead time from accept to activate,
+open and overdue counts). Free of Bot Framework imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from .tables import CaseEventRow, CaseRow
+from bot.domain import Case, CaseEngine, plain_text
+
+EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
+                  "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
+_STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """A period of whole Stockholm days, as UTC instants [from, to)."""
+    begin = datetime.combine(start, time.min, _STOCKHOLM).astimezone(timezone.utc)
+    finish = datetime.combine(end + timedelta(days=1), time.min, _STOCKHOLM).astimezone(timezone.utc)
+    return begin, finish
+
+
+async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, start: date, end: date) -> str:
+    """Every event recorded in the period (Stockholm days, inclusive), with its case, as CSV."""
+    begin, finish = _day_bounds(start, end)
+    query = (
+        select(CaseRow, CaseEventRow)
+        .join(CaseEventRow, CaseEventRow.case_id == CaseRow.id)
+        .where(CaseEventRow.at >= begin, CaseEventRow.at < finish)
+        .order_by(CaseEventRow.at, CaseRow.reference, CaseEventRow.seq)
+    )
+    async with sessions() as session:
+        rows = (await session.execute(query)).all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for case, event in rows:
+        writer.writerow((case.reference, _routine_title(engine, case.routine_key), case.status, case.team_id or "",
+                         _safe_cell(case.customer_ref or ""), event.seq, event.kind, _step_title(engine, case.routine_key, event.step_id),
+                         _safe_cell(event.text or ""), event.actor_id, _safe_cell(event.actor_name),
+                         event.at.astimezone(timezone.utc).isoformat(timespec="seconds")))
+    return buffer.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """User text as a CSV cell: no invisible or bidi characters, and a cell starting with
+    = + - @ (or a tab) would run as a formula in a spreadsheet (CSV injection)."""
+    value = plain_text(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
+
+
+def _routine_title(engine: CaseEngine, key: str) -> str:
+    routine = engine.routines.get(key)
+    return routine.title if routine else key
+
+
+def _step_title(engine: CaseEngine, routine_key: str, step_id: str | None) -> str:
+    routine = engine.routines.get(routine_key)
+    step = routine.step(step_id) if routine and step_id else None
+    return step.title if step else (step_id or "")
+
+
+@dataclass(frozen=True)
+class TeamStatistics:
+    open_cases: int
+    overdue_cases: int
+    overdue_steps: int
+    closed_last_30_days: int
+    lead_times_days: tuple[float, ...]  # accept → activate, new orders
+
+    @property
+    def median_lead_time_days(self) -> float | None:
+        return statistics.median(self.lead_times_days) if self.lead_times_days else None
+
+    @property
+    def mean_lead_time_days(self) -> float | None:
+        return statistics.fmean(self.lead_times_days) if self.lead_times_days else None
+
+
+def lead_time_days(case: Case, start_step: str = "accept", end_step: str = "activate") -> float | None:
+    done = case.done
+    if start_step not in done or end_step not in done:
+        return None
+    return (done[end_step].at - done[start_step].at).total_seconds() / 86400
+
+
+async def team_statistics(cases_service, *, team_id: str | None, conversation_id: str | None,
+                          user_id: str | None, now: datetime) -> TeamStatistics:
+    if team_id or conversation_id:
+        open_cases = await cases_service.open_cases_for_team(team_id=team_id, conversation_id=conversation_id)
+    else:
+        open_cases = await cases_service.open_cases_for_user(user_id)
+    engine: CaseEngine = cases_service.engine
+    overdue = [engine.overdue(case, now) for case in open_cases]
+    recent = await _recently_ended(cases_service, team_id, conversation_id, user_id, now - timedelta(days=30))
+    finished_orders = [case for case in recent + open_cases if case.routine.key == "new_order"]
+    lead_times = tuple(t for t in (lead_time_days(case) for case in finished_orders) if t is not None)
+    return TeamStatistics(len(open_cases), sum(1 for steps in overdue if steps), sum(len(s) for s in overdue),
+                          sum(1 for case in recent if case.status.value == "closed"), lead_times)
+
+
+async def _recently_ended(cases_service, team_id, conversation_id, user_id, since: datetime) -> list[Case]:
+    conditions = []
+    if team_id:
+        conditions.append(CaseRow.team_id == team_id)
+    if conversation_id:
+        conditions.append(CaseRow.conversation_id == conversation_id)
+    if not conditions and user_id:
+        conditions.append(CaseRow.created_by_id == user_id)
+    if not conditions:
+        return []
+    query = select(CaseRow.reference).where(and_(CaseRow.ended_at >= since, or_(*conditions)))
+    async with cases_service.sessions() as session:
+        references = (await session.execute(query)).scalars().all()
+    found = [await cases_service.get_by_reference(reference) for reference in references]
+    return [case for case in found if case is not None]

@@ -1,0 +1,412 @@
+"""Use cases on cases, each one unit of work: load the case under a lock, let the domain decide,
+append the new events, call the event listeners, commit.
+
+Event listeners run inside the same transaction, before commit, so another module (the outbox of
+channel notices) can write its rows atomically with the events that cause them. A listener that
+raises rolls the whole action back.
+
+Concurrency: on PostgreSQL the case row is locked with SELECT … FOR UPDATE; on SQLite the single
+pooled connection serialises sessions. Behind both, `cases.version` is checked on update and
+(case_id, seq) is unique, so two writers can never both append the same event; a loser retries
+on fresh state (where a double-clicked step reports "already done").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
+
+from sqlalchemy import bindparam, exists, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
+from bot.db import autocommit
+from bot.domain import wording
+from bot.domain.calendar import DomainConfig
+from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
+from bot.domain.engine import CaseEngine, StepDeadline
+from bot.domain.errors import CaseNotFoundError, ConcurrentUpdateError
+
+log = logging.getLogger(__name__)
+
+REFERENCE_PREFIX = "TL"
+
+Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
+# Called with the case as loaded under the lock, before the domain decides; raising refuses the
+# action (nothing is written). The caller's access check runs on the very case it changes, and
+# the case is read once per action.
+Authorize = Callable[[Case], None]
+
+# Core statements, built once: loading and flushing ORM objects cost more than the queries
+# themselves on the hot path (docs/performance.md). Listeners still get the ORM session.
+_CASES = CaseRow.__table__
+_EVENTS = CaseEventRow.__table__
+# A case and its events in one statement (one round trip): one row per event, case columns repeated.
+_CASE_WITH_EVENTS = (
+    select(_CASES.c.id, _CASES.c.reference, _CASES.c.routine_key, _CASES.c.facts, _CASES.c.team_id,
+           _CASES.c.conversation_id, _CASES.c.customer_ref, _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.at,
+           _EVENTS.c.actor_id, _EVENTS.c.actor_name, _EVENTS.c.step_id, _EVENTS.c.text)
+    .select_from(_CASES.outerjoin(_EVENTS, _EVENTS.c.case_id == _CASES.c.id))
+    .where(_CASES.c.reference == bindparam("reference"))
+    .order_by(_EVENTS.c.seq)
+)
+# Locking on PostgreSQL: after waiting for a lock, PostgreSQL returns the case row as committed by
+# the other writer but a join's event rows from before the wait. The locked row's version (its
+# number of events) tells: when it differs from the events read, a second statement reads them.
+# Uncontended (the usual case), locking and loading is one statement.
+_CASE_WITH_EVENTS_FOR_UPDATE = _CASE_WITH_EVENTS.add_columns(_CASES.c.version).with_for_update(of=_CASES)
+_CASE_WITH_EVENTS_BY_ID = _CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id"))
+_INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
+_INSERT_EVENTS = insert(_EVENTS)
+# Moving the projection on, only if nobody else did meanwhile (the version check).
+_UPDATE_CASE = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"), _CASES.c.version == bindparam("old_version"))
+    .values(version=bindparam("new_version", type_=_CASES.c.version.type),
+            status=bindparam("new_status", type_=_CASES.c.status.type),
+            updated_at=bindparam("new_updated_at", type_=_CASES.c.updated_at.type))
+)
+_UPDATE_ENDED_CASE = _UPDATE_CASE.values(ended_at=bindparam("new_ended_at", type_=_CASES.c.ended_at.type))
+_COUNTERS = CaseReferenceCounterRow.__table__
+# The next reference number of a year, per dialect (an upsert, safe under concurrency).
+_NEXT_NUMBER = {
+    name: dialect_insert(_COUNTERS)
+    .values(year=bindparam("year"), last_value=1)
+    .on_conflict_do_update(index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + 1})
+    .returning(_COUNTERS.c.last_value)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What a mutating use case returns: the case after it and the events it added."""
+
+    case: Case
+    events: tuple[CaseEvent, ...]
+    already_done: bool = False
+    message: str = ""  # Swedish
+    warnings: tuple[str, ...] = ()  # Swedish
+
+    @property
+    def reference(self) -> str:
+        return self.case.reference
+
+
+@dataclass(frozen=True)
+class OverdueStep:
+    case: Case
+    deadline: StepDeadline
+
+
+class _VersionConflict(Exception):
+    pass
+
+
+def domain_config_from_settings(settings) -> DomainConfig:
+    """Build the domain's plain configuration from bot.config.Settings."""
+    return DomainConfig.from_values(
+        opening_time=settings.opening_time,
+        closing_time=settings.closing_time,
+        timezone=settings.timezone,
+        immediate_within_hours=settings.immediate_within_hours,
+        install_feedback_working_days=settings.install_feedback_working_days,
+        case_system_name=settings.case_system_name,
+    )
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
+
+
+class CaseService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker,
+        engine: CaseEngine | None = None,
+        *,
+        listeners: Iterable[Listener] = (),
+        clock: Callable[[], datetime] | None = None,
+        max_attempts: int = 5,
+    ):
+        self.sessions = sessions
+        self._reader = autocommit(sessions.kw["bind"])  # reads need no transaction around them
+        self.engine = engine or CaseEngine()
+        self.listeners: list[Listener] = list(listeners)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.max_attempts = max_attempts
+
+    def add_listener(self, listener: Listener) -> None:
+        self.listeners.append(listener)
+
+    # --- mutating use cases -------------------------------------------------------------------
+
+    async def start_case(
+        self,
+        routine_key: str,
+        *,
+        actor: Actor,
+        facts: Mapping[str, Any] | None = None,
+        team_id: str | None = None,
+        conversation_id: str | None = None,
+        customer_ref: str | None = None,
+        now: datetime | None = None,
+    ) -> CaseResult:
+        at = utc(now or self.clock())
+
+        async def attempt() -> CaseResult:
+            async with self.sessions() as session, session.begin():
+                # Validate before taking a reference number, so that refusals do not burn numbers.
+                change = self.engine.open_case(
+                    routine_key, reference="", actor=actor, at=at, facts=facts,
+                    team_id=team_id, conversation_id=conversation_id, customer_ref=customer_ref,
+                )
+                year = self.engine.calendar.local_date(at).year
+                reference = format_reference(year, await self._next_number(session, year))
+                change = replace(change, case=replace(change.case, reference=reference))
+                conn = await session.connection()
+                case_id = (await conn.execute(_INSERT_CASE, _case_values(change.case))).scalar_one()
+                await conn.execute(_INSERT_EVENTS, [_event_values(case_id, event) for event in change.events])
+                await self._notify(session, change)
+                return _result(change)
+
+        return await self._with_retries(attempt)
+
+    # Each takes an optional `authorize` (see Authorize above).
+
+    async def complete_step(self, reference: str, step_id: str, actor: Actor, *, now: datetime | None = None,
+                            authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.complete_step(step_id, actor, at), authorize)
+
+    async def undo_last_step(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None,
+                             authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.undo_last_step(actor, reason, at), authorize)
+
+    async def add_note(self, reference: str, actor: Actor, text: str, *, now: datetime | None = None,
+                       authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.add_note(actor, text, at), authorize)
+
+    async def record_reminder(
+        self, reference: str, step_id: str, actor: Actor, *, text: str | None = None, now: datetime | None = None,
+        authorize: Authorize | None = None,
+    ) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.record_reminder(step_id, actor, at, text), authorize)
+
+    async def close(self, reference: str, actor: Actor, *, text: str | None = None, now: datetime | None = None,
+                    authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.close(actor, at, text), authorize)
+
+    async def cancel(self, reference: str, actor: Actor, reason: str, *, now: datetime | None = None,
+                     authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.cancel(actor, reason, at), authorize)
+
+    async def decline(self, reference: str, actor: Actor, *, reason: str | None = None, now: datetime | None = None,
+                      authorize: Authorize | None = None) -> CaseResult:
+        at = utc(now or self.clock())
+        return await self._mutate(reference, lambda case: case.decline(actor, at, reason), authorize)
+
+    # --- queries ------------------------------------------------------------------------------
+
+    async def get_by_reference(self, reference: str) -> Case | None:
+        async with self._reader.connect() as conn:
+            rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
+        return self._restore(rows[0], _event_rows(rows)) if rows else None
+
+    async def open_cases_for_team(self, team_id: str | None = None, conversation_id: str | None = None) -> list[Case]:
+        """Open cases of a team and/or a conversation (either match counts)."""
+        conditions = []
+        if team_id:
+            conditions.append(CaseRow.team_id == team_id)
+        if conversation_id:
+            conditions.append(CaseRow.conversation_id == conversation_id)
+        if not conditions:
+            return []
+        return await self._open_cases(or_(*conditions))
+
+    async def open_cases_for_user(self, aad_object_id: str) -> list[Case]:
+        """Open cases the user started or acted on."""
+        acted = exists().where(CaseEventRow.case_id == CaseRow.id, CaseEventRow.actor_id == aad_object_id)
+        return await self._open_cases(or_(CaseRow.created_by_id == aad_object_id, acted))
+
+    async def overdue_steps(self, now: datetime | None = None) -> list[OverdueStep]:
+        at = utc(now or self.clock())
+        overdue = []
+        for case in await self._open_cases(None):
+            overdue.extend(OverdueStep(case, deadline) for deadline in self.engine.overdue(case, at))
+        return sorted(overdue, key=lambda item: item.deadline.due_at)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    async def _mutate(self, reference: str, action: Callable[[Case], Change],
+                      authorize: Authorize | None = None) -> CaseResult:
+        async def attempt() -> CaseResult:
+            async with self.sessions() as session, session.begin():
+                conn = await session.connection()
+                rows = await self._lock_case(conn, reference)
+                case = self._restore(rows[0], _event_rows(rows))
+                if authorize is not None:
+                    authorize(case)  # raises to refuse; the transaction rolls back, nothing written
+                change = action(case)
+                if change.events:
+                    await self._append_events(conn, rows[0], change)
+                    await self._notify(session, change)
+                return _result(change)
+
+        return await self._with_retries(attempt)
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[CaseResult]]) -> CaseResult:
+        for number in range(1, self.max_attempts + 1):
+            try:
+                return await attempt()
+            except IntegrityError as error:
+                if not _is_concurrent_write(error):
+                    raise
+                log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
+            except _VersionConflict:
+                log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
+        raise ConcurrentUpdateError(wording.CONCURRENT_UPDATE)
+
+    async def _lock_case(self, conn, reference: str) -> list:
+        """The case row locked (FOR UPDATE OF cases), with its events."""
+        if conn.dialect.name == "sqlite":
+            # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
+            rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
+        else:
+            rows = (await conn.execute(_CASE_WITH_EVENTS_FOR_UPDATE, {"reference": reference})).all()
+            if rows and rows[0].version != len(_event_rows(rows)):
+                # We waited for another writer: its events are newer than this statement's snapshot.
+                log.debug("case %s: locked after another writer; its events read again", reference)
+                rows = (await conn.execute(_CASE_WITH_EVENTS_BY_ID,
+                                           {"reference": reference, "case_id": rows[0].id})).all()
+        if not rows:
+            raise CaseNotFoundError(wording.case_not_found(reference))
+        return rows
+
+    async def _open_cases(self, condition) -> list[Case]:
+        query = select(CaseRow).where(CaseRow.status == CaseStatus.OPEN.value)
+        if condition is not None:
+            query = query.where(condition)
+        async with self.sessions() as session:
+            rows = (await session.scalars(query.order_by(CaseRow.id))).all()
+            if not rows:
+                return []
+            case_ids = select(CaseRow.id).where(CaseRow.status == CaseStatus.OPEN.value)
+            if condition is not None:
+                case_ids = case_ids.where(condition)
+            event_rows = (
+                await session.scalars(
+                    select(CaseEventRow).where(CaseEventRow.case_id.in_(case_ids)).order_by(CaseEventRow.case_id, CaseEventRow.seq)
+                )
+            ).all()
+        events_by_case: dict[int, list[CaseEventRow]] = {}
+        for event in event_rows:
+            events_by_case.setdefault(event.case_id, []).append(event)
+        return [self._restore(row, events_by_case.get(row.id, [])) for row in rows]
+
+    def _restore(self, row: CaseRow, events: Sequence[CaseEventRow]) -> Case:
+        return self.engine.restore(
+            reference=row.reference,
+            routine_key=row.routine_key,
+            facts=row.facts,
+            events=tuple(_event_from_row(event) for event in events),
+            team_id=row.team_id,
+            conversation_id=row.conversation_id,
+            customer_ref=row.customer_ref,
+        )
+
+    async def _next_number(self, session: AsyncSession, year: int) -> int:
+        """Atomically take the next number of the year (an upsert, safe under concurrency)."""
+        dialect = session.get_bind().dialect.name
+        statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
+        return (await session.execute(statement, {"year": year})).scalar_one()
+
+    async def _append_events(self, conn, row, change: Change) -> None:
+        """Append the new events and move the projection on, if nobody else did meanwhile."""
+        case = change.case
+        old_version = len(case.events) - len(change.events)
+        values = {"case_id": row.id, "old_version": old_version, "new_version": len(case.events),
+                  "new_status": case.status.value, "new_updated_at": case.events[-1].at}
+        if case.is_open:
+            statement = _UPDATE_CASE
+        else:
+            statement, values["new_ended_at"] = _UPDATE_ENDED_CASE, case.events[-1].at
+        result = await conn.execute(statement, values)
+        if result.rowcount != 1:
+            raise _VersionConflict(case.reference)
+        await conn.execute(_INSERT_EVENTS, [_event_values(row.id, event) for event in change.events])
+
+    async def _notify(self, session: AsyncSession, change: Change) -> None:
+        for listener in self.listeners:
+            await listener(session, change.case, change.events)
+
+
+# The constraints that only a concurrent writer of the same case (or reference) can hit.
+_CONCURRENCY_CONSTRAINTS = (
+    "uq_case_events_case_seq",
+    "case_events.case_id, case_events.seq",
+    "uq_cases_reference",
+    "cases.reference",
+)
+
+
+def _is_concurrent_write(error: IntegrityError) -> bool:
+    message = str(error.orig)
+    return any(name in message for name in _CONCURRENCY_CONSTRAINTS)
+
+
+def _result(change: Change) -> CaseResult:
+    return CaseResult(change.case, change.events, change.already_done, change.message, change.warnings)
+
+
+def _case_values(case: Case) -> dict[str, Any]:
+    opened = case.events[0]
+    return dict(
+        reference=case.reference,
+        routine_key=case.routine.key,
+        facts=_facts_to_json(case.facts),
+        team_id=case.team_id,
+        conversation_id=case.conversation_id,
+        customer_ref=case.customer_ref,
+        status=case.status.value,
+        version=len(case.events),
+        created_by_id=opened.actor.id,
+        created_at=opened.at,
+        updated_at=opened.at,
+    )
+
+
+def _facts_to_json(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in facts.items()}
+
+
+def _event_values(case_id: int, event: CaseEvent) -> dict[str, Any]:
+    return dict(
+        case_id=case_id,
+        seq=event.seq,
+        kind=event.kind.value,
+        step_id=event.step_id,
+        text=event.text,
+        actor_id=event.actor.id,
+        actor_name=event.actor.name,
+        at=event.at,
+    )
+
+
+def _event_rows(rows: Sequence) -> list:
+    """The event part of joined case rows (a case without events has one row with seq NULL)."""
+    return [row for row in rows if row.seq is not None]
+
+
+def _event_from_row(row: CaseEventRow) -> CaseEvent:
+    # SQLite hands back naive datetimes; everything stored is UTC.
+    return CaseEvent(row.seq, EventKind(row.kind), utc(row.at), Actor(row.actor_id, row.actor_name), row.step_id, row.text)

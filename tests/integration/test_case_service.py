@@ -1,0 +1,239 @@
+"""The case log through a real database, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cases.service import CaseService
+from bot.cases.tables import CaseEventRow, CaseRow
+from bot.domain import (
+    CaseNotFoundError,
+    CaseStatus,
+    EventKind,
+    PersonalDataError,
+    StepOrderError,
+)
+
+from tests.support.case_fixtures import ANNA, BERTIL, at_local
+
+MONDAY_9 = at_local(2026, 11, 23, 9)
+
+
+async def _new_order(service: CaseService, **kwargs):
+    return await service.start_case(
+        "new_order", actor=ANNA, team_id="team-1", conversation_id="conv-1", now=MONDAY_9, **kwargs
+    )
+
+
+async def test_references_count_per_year(service):
+    first = await _new_order(service)
+    second = await _new_order(service)
+    next_year = await service.start_case("takeover", actor=ANNA, team_id="team-1", now=at_local(2027, 1, 4))
+    assert (first.reference, second.reference, next_year.reference) == ("TL-2026-0001", "TL-2026-0002", "TL-2027-0001")
+
+
+async def test_a_new_order_runs_in_order_and_is_stored(service):
+    started = await _new_order(service, facts={"priority": True}, customer_ref="Kund Ö7")
+    ref = started.reference
+    assert [e.kind for e in started.events] == [EventKind.OPENED]
+    with pytest.raises(StepOrderError) as refused:
+        await service.complete_step(ref, "notify_installation", ANNA, now=MONDAY_9)
+    assert "steg 1 (Acceptera beställningen i Paraplysystemet)" in refused.value.message
+    for step in ("accept", "inform_customer", "secure_access", "notify_installation", "installation_feedback", "activate"):
+        result = await service.complete_step(ref, step, BERTIL, now=MONDAY_9)
+        assert [e.step_id for e in result.events] == [step]
+    closed = await service.close(ref, ANNA, now=MONDAY_9)
+    assert closed.case.status is CaseStatus.CLOSED
+    stored = await service.get_by_reference(ref)
+    assert stored.status is CaseStatus.CLOSED
+    assert stored.customer_ref == "Kund Ö7"
+    assert stored.facts["priority"] is True
+    assert stored.events == closed.case.events
+    assert all(event.at.tzinfo is not None for event in stored.events)
+
+
+async def test_double_click_records_the_step_once(service):
+    ref = (await _new_order(service)).reference
+    results = await asyncio.gather(*(service.complete_step(ref, "accept", ANNA, now=MONDAY_9) for _ in range(8)))
+    assert sum(1 for r in results if r.events) == 1
+    assert sum(1 for r in results if r.already_done) == 7
+    case = await service.get_by_reference(ref)
+    assert [e.kind for e in case.events] == [EventKind.OPENED, EventKind.STEP_DONE]
+
+
+async def test_concurrent_starts_get_unique_consecutive_references(service):
+    results = await asyncio.gather(*(_new_order(service) for _ in range(25)))
+    numbers = sorted(int(r.reference.rsplit("-", 1)[1]) for r in results)
+    assert numbers == list(range(1, 26))
+
+
+async def test_concurrent_different_actions_all_land(service):
+    ref = (await _new_order(service)).reference
+    await asyncio.gather(
+        *(service.add_note(ref, ANNA, f"anteckning {n}", now=MONDAY_9) for n in range(10)),
+        service.complete_step(ref, "accept", BERTIL, now=MONDAY_9),
+    )
+    case = await service.get_by_reference(ref)
+    assert [e.seq for e in case.events] == list(range(1, 13))
+    assert case.is_done("accept")
+
+
+async def test_listeners_run_inside_the_transaction(service, sessions):
+    seen = []
+
+    async def listener(session, case, new_events):
+        assert session.in_transaction()
+        # What a listener writes is visible in the same transaction as the events.
+        count = await session.scalar(select(func.count()).select_from(CaseEventRow))
+        seen.append((case.reference, [e.kind for e in new_events], count))
+
+    service.add_listener(listener)
+    ref = (await _new_order(service)).reference
+    await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+    await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)  # already done: no events, no call
+    assert seen == [(ref, [EventKind.OPENED], 1), (ref, [EventKind.STEP_DONE], 2)]
+
+
+async def test_a_failing_listener_rolls_the_action_back(service):
+    ref = (await _new_order(service)).reference
+
+    async def broken(session, case, new_events):
+        raise RuntimeError("outbox down")
+
+    service.add_listener(broken)
+    with pytest.raises(RuntimeError):
+        await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+    case = await service.get_by_reference(ref)
+    assert not case.is_done("accept")
+    assert len(case.events) == 1
+
+
+async def test_personal_numbers_are_refused_everywhere(service):
+    with pytest.raises(PersonalDataError):
+        await _new_order(service, customer_ref="19121212-1212")
+    ref = (await _new_order(service)).reference
+    with pytest.raises(PersonalDataError):
+        await service.add_note(ref, ANNA, "Kunden 121212-1212 är bortrest")
+    await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+    with pytest.raises(PersonalDataError):
+        await service.undo_last_step(ref, ANNA, "fel kund, rätt är 1212121212", now=MONDAY_9)
+    with pytest.raises(PersonalDataError):
+        await service.cancel(ref, ANNA, "121212+1212", now=MONDAY_9)
+    case = await service.get_by_reference(ref)
+    assert [e.kind for e in case.events] == [EventKind.OPENED, EventKind.STEP_DONE]
+
+
+async def test_refused_start_does_not_burn_a_reference(service):
+    with pytest.raises(PersonalDataError):
+        await _new_order(service, customer_ref="121212-1212")
+    assert (await _new_order(service)).reference == "TL-2026-0001"
+
+
+async def test_unknown_reference(service):
+    assert await service.get_by_reference("TL-2026-9999") is None
+    with pytest.raises(CaseNotFoundError):
+        await service.complete_step("TL-2026-9999", "accept", ANNA)
+
+
+async def test_open_cases_for_team_and_user(service):
+    a = (await _new_order(service)).reference
+    b = (await service.start_case("takeover", actor=BERTIL, team_id="team-2", now=MONDAY_9)).reference
+    c = (await service.start_case("alarm_chain", actor=BERTIL, conversation_id="conv-1", now=MONDAY_9)).reference
+    await service.add_note(b, ANNA, "Ringde kunden")
+    await service.cancel(c, BERTIL, "Dubblett")
+    assert [case.reference for case in await service.open_cases_for_team("team-1")] == [a]
+    assert [case.reference for case in await service.open_cases_for_team(conversation_id="conv-1")] == [a]
+    assert [case.reference for case in await service.open_cases_for_user(ANNA.id)] == [a, b]
+    assert [case.reference for case in await service.open_cases_for_user(BERTIL.id)] == [b]
+    assert await service.open_cases_for_team() == []
+
+
+async def test_undo_and_decline_are_logged(service):
+    ref = (await _new_order(service)).reference
+    await service.complete_step(ref, "inform_customer", ANNA, now=MONDAY_9)
+    undone = await service.undo_last_step(ref, ANNA, "Fel ärende", now=MONDAY_9)
+    assert undone.events[0].kind is EventKind.STEP_UNDONE and undone.events[0].text == "Fel ärende"
+    declined = await service.decline(ref, BERTIL, reason="Ingen kapacitet", now=MONDAY_9)
+    assert declined.case.status is CaseStatus.DECLINED
+    assert declined.case.routine.decline.contact.link == "mailto:trygghetslarm@stockholm.se"
+    assert await service.open_cases_for_team("team-1") == []
+
+
+async def test_overdue_steps(service):
+    ref = (await service.start_case("termination", actor=ANNA, facts={"lock": True}, team_id="t", now=MONDAY_9)).reference
+    await service.complete_step(ref, "end_in_system", ANNA, now=MONDAY_9)
+    assert await service.overdue_steps(at_local(2026, 11, 23, 12)) == []
+    overdue = await service.overdue_steps(at_local(2026, 11, 23, 13, 1))
+    assert [(o.case.reference, o.deadline.step_id) for o in overdue] == [(ref, "notify_lock_removal")]
+    await service.record_reminder(ref, "notify_lock_removal", BERTIL, now=at_local(2026, 11, 23, 14))
+    (again,) = await service.overdue_steps(at_local(2026, 11, 23, 15))
+    assert again.deadline.last_reminder_at == at_local(2026, 11, 23, 14)
+
+
+async def test_status_column_follows_the_events(service, sessions):
+    ref = (await _new_order(service)).reference
+    await service.cancel(ref, ANNA, "Kunden tackade nej", now=MONDAY_9)
+    async with sessions() as session:
+        row = await session.scalar(select(CaseRow).where(CaseRow.reference == ref))
+        assert (row.status, row.version, row.ended_at is not None) == ("cancelled", 2, True)
+
+
+async def test_configuration_flows_into_the_domain(sessions):
+    from bot.cases.service import domain_config_from_settings
+    from bot.config import load_settings
+    from bot.domain import CaseEngine, DomainConfig
+
+    assert domain_config_from_settings(load_settings({})) == DomainConfig()
+    settings = load_settings({"CASE_SYSTEM_NAME": "Nya systemet", "CLOSING_TIME": "17:00"})
+    service = CaseService(sessions, CaseEngine(domain_config_from_settings(settings)))
+    started = await service.start_case("new_order", actor=ANNA, team_id="t", now=MONDAY_9)
+    assert started.case.next_step.title == "Acceptera beställningen i Nya systemet"
+    assert service.engine.calendar.closing_at(MONDAY_9.date()) == at_local(2026, 11, 23, 17)
+
+
+async def test_reference_year_follows_stockholm_time(service):
+    from datetime import datetime, timezone
+
+    # 23:30 UTC on New Year's Eve is already 2027 in Stockholm.
+    result = await service.start_case("takeover", actor=ANNA, now=datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))
+    assert result.reference == "TL-2027-0001"
+
+
+async def test_authorize_sees_the_locked_case_and_a_refusal_writes_nothing(service):
+    ref = (await _new_order(service)).reference
+    seen = []
+    notified = []
+
+    async def listener(session, case, events):
+        notified.append(events)
+
+    service.add_listener(listener)
+
+    class Refused(Exception):
+        pass
+
+    def refuse(case):
+        seen.append(case)
+        raise Refused(case.reference)
+
+    with pytest.raises(Refused):
+        await service.complete_step(ref, "accept", BERTIL, now=MONDAY_9, authorize=refuse)
+    assert [case.reference for case in seen] == [ref] and len(seen[0].events) == 1
+    assert notified == []
+    case = await service.get_by_reference(ref)
+    assert [e.kind for e in case.events] == [EventKind.OPENED]
+
+    allowed = []
+    result = await service.complete_step(ref, "accept", BERTIL, now=MONDAY_9, authorize=allowed.append)
+    assert [e.step_id for e in result.events] == ["accept"]
+    assert [len(case.events) for case in allowed] == [1]
+
+
+async def test_authorize_is_not_called_for_a_missing_case(service):
+    called = []
+    with pytest.raises(CaseNotFoundError):
+        await service.close("TL-2026-9999", ANNA, now=MONDAY_9, authorize=called.append)
+    assert called == []
