@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,8 +29,10 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.notifications.outbox import NewNotice, enqueue
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
 from bot.teams.state_tables import BotStateRow, ExportLinkUseRow
+from cards.notices import PURGED_SUMMARY, purged_card
 
 from .tables import CaseEventRow, CaseRow
 
@@ -107,9 +110,6 @@ async def _mark_abandoned(session: AsyncSession, policy: RetentionPolicy, now: d
 async def purge_cases(sessions: async_sessionmaker, policy: RetentionPolicy, now: datetime) -> tuple[list[str], int]:
     """Delete ended cases past retention and abandoned cases past their grace period, with
     everything that points at them; queue the replacement of their posted cards."""
-    from bot.notifications.outbox import NewNotice, enqueue  # notifications depend on cases, not the other way round
-    from cards.notices import purged_card
-
     cutoff = now - relativedelta(months=policy.months)
     ended = and_(CaseRow.ended_at.is_not(None), CaseRow.ended_at < cutoff)
     abandoned = and_(CaseRow.status == "open", CaseRow.abandoned_at.is_not(None),
@@ -128,7 +128,8 @@ async def purge_cases(sessions: async_sessionmaker, policy: RetentionPolicy, now
                                                       NoticeRow.status != "pending"))
         cards = (await session.execute(select(CaseCardRow).where(CaseCardRow.case_reference.in_(references)))).scalars().all()
         for card in cards:
-            message = {"mode": "replace", "message_id": card.message_id, "summary": purged_card_summary(card),
+            message = {"mode": "replace", "message_id": card.message_id,
+                       "summary": PURGED_SUMMARY.format(ref=card.case_reference),
                        "card": purged_card(card.case_reference)}
             await enqueue(session, NewNotice(card.channel_id, f"{card.channel_id}:{card.case_reference}", "purged",
                                              f"{card.case_reference}:purged:{card.channel_id}", message,
@@ -137,12 +138,6 @@ async def purge_cases(sessions: async_sessionmaker, policy: RetentionPolicy, now
         await session.execute(delete(CaseEventRow).where(CaseEventRow.case_id.in_(ids)))
         await session.execute(delete(CaseRow).where(CaseRow.id.in_(ids)))
     return references, len(cards)
-
-
-def purged_card_summary(card: CaseCardRow) -> str:
-    from cards.notices import PURGED_SUMMARY
-
-    return PURGED_SUMMARY.format(ref=card.case_reference)
 
 
 async def purge_ended_cases(sessions: async_sessionmaker, months: int, now: datetime) -> list[str]:
@@ -172,14 +167,8 @@ async def forget_focus(sessions: async_sessionmaker, references: list[str]) -> i
                 cleared += len(focus) - len(kept)
                 document[_FOCUS_PROPERTY] = kept
                 row.document = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-                row.etag = _new_etag()  # a turn holding the old state must reload it
+                row.etag = uuid.uuid4().hex  # a turn holding the old state must reload it
     return cleared
-
-
-def _new_etag() -> str:
-    import uuid
-
-    return uuid.uuid4().hex
 
 
 async def _purge_idle_channels(session: AsyncSession, cutoff: datetime) -> int:
