@@ -12,6 +12,9 @@ from . import __version__
 
 
 def _configure_logging(level: str) -> None:
+    from .log_guard import install_log_guard
+
+    install_log_guard()
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -24,7 +27,8 @@ def _serve(args) -> int:
     from .app import create_app
     from .config import load_settings
 
-    settings = load_settings(host=args.host, port=args.port, database_url=args.database_url)
+    settings = load_settings(host=args.host, port=args.port, database_url=args.database_url,
+                             insecure_public=True if args.insecure_public else None)
     _configure_logging(settings.log_level)
     log = logging.getLogger("bot")
     if not settings.has_credentials:
@@ -92,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--host", help="address to listen on (env HOST)")
         p.add_argument("--port", type=int, help="port (env PORT, default 3978)")
         p.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL)")
+        p.add_argument("--insecure-public", action="store_true",
+                       help="without credentials, listen on a non-loopback HOST anyway (env INSECURE_PUBLIC)")
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema and exit")
     migrate.add_argument("--database-url")
     sub.add_parser("package", help="build the Teams app package zip (see `python -m bot package --help`)")

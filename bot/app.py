@@ -24,6 +24,7 @@ from . import __version__
 from .teams.adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
+from .log_guard import install_log_guard
 from .teams.handler import LarmlotsenBot
 from .teams.storage import SqlConversationState, SqlStorage
 from .teams.turn_guards import ConversationSerializer, TenantAllowlist
@@ -76,6 +77,7 @@ def build_runtime(settings: Settings) -> Runtime:
 
 
 def create_app(settings: Settings) -> web.Application:
+    install_log_guard()
     app = web.Application(client_max_size=settings.max_body_bytes)
     runtime = build_runtime(settings)
     app[APP_KEY] = runtime
@@ -110,8 +112,8 @@ async def _get_ready(runtime: Runtime) -> None:
 
 async def _maintenance(runtime: Runtime) -> None:
     """Hourly housekeeping: forget old activity ids and the state of long-idle conversations, and
-    purge cases past their retention."""
-    from .cases.retention import purge_ended_cases
+    run the retention purge (bot/cases/retention.py)."""
+    from .cases.retention import RetentionPolicy, run_retention
 
     while True:
         try:
@@ -120,7 +122,8 @@ async def _maintenance(runtime: Runtime) -> None:
             if purged_ids or purged_states:
                 log.info("housekeeping: %d activity ids and %d idle conversation states purged",
                          purged_ids, purged_states)
-            await purge_ended_cases(runtime.sessions, runtime.settings.retention_months, datetime.now(timezone.utc))
+            await run_retention(runtime.sessions, RetentionPolicy.from_settings(runtime.settings),
+                                datetime.now(timezone.utc))
         except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
             log.exception("housekeeping failed; will try again")
         await asyncio.sleep(_MAINTENANCE_EVERY_S)
@@ -203,6 +206,10 @@ async def messages(request: web.Request) -> web.Response:
     if isinstance(activity, web.Response):
         log.info("refused a bad request to /api/messages: %s", activity.text)
         return activity
+    if not _channel_allowed(runtime.settings, activity):
+        log.warning("refused activity id=%s from channel %r (not in ALLOWED_CHANNELS)", activity.id,
+                    activity.channel_id)
+        return web.json_response({"error": "channel not allowed"}, status=403)
     authenticated = await _authenticate(runtime, activity, request.headers.get("Authorization", ""))
     if authenticated is None:
         return web.json_response({"error": "unauthorized"}, status=401)
@@ -215,6 +222,14 @@ async def messages(request: web.Request) -> web.Response:
     if invoke_response is not None:
         return web.json_response(_serialise_body(invoke_response.body), status=invoke_response.status or 200)
     return web.Response(status=200)
+
+
+def _channel_allowed(settings: Settings, activity: Activity) -> bool:
+    """With credentials only Teams gets in: on Web Chat or Direct Line the client picks its own ids
+    and name, so nothing there is vouched for by Teams (a deliberate deployment lists the channel)."""
+    if not settings.has_credentials:
+        return True
+    return (activity.channel_id or "").lower() in settings.allowed_channels
 
 
 async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
@@ -236,15 +251,37 @@ async def export_download(request: web.Request) -> web.Response:
     from .cases.reports import export_events_csv
 
     runtime: Runtime = request.app[APP_KEY]
-    grant = runtime.extras["export_links"].verify(request.match_info["token"], datetime.now(timezone.utc))
+    now = datetime.now(timezone.utc)
+    grant = runtime.extras["export_links"].verify(request.match_info["token"], now)
     if grant is None:
         return web.json_response({"error": "the link is invalid or has expired"}, status=403)
+    if grant.admin_id.lower() not in {admin.lower() for admin in runtime.settings.admin_ids}:
+        log.warning("audit export link refused: its admin is no longer on ADMIN_IDS")
+        return web.json_response({"error": "the link is invalid or has expired"}, status=403)
+    if not await _claim_export_link(runtime, grant, now):
+        log.warning("audit export link %s…: a second download refused", grant.link_id[:6])
+        return web.json_response({"error": "the link has already been used; ask for a new export"}, status=410)
     services = runtime.extras["services"]
     csv_text = await export_events_csv(runtime.sessions, services.cases.engine, grant.start, grant.end)
     log.info("audit export %s..%s downloaded (granted to %s)", grant.start, grant.end, grant.admin_id)
     filename = f"larmlotsen-{grant.start}-{grant.end}.csv"
     return web.Response(body=("\ufeff" + csv_text).encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def _claim_export_link(runtime: Runtime, grant, now: datetime) -> bool:
+    """Mark the link used; False when it already was (by this or another instance)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .teams.state_tables import ExportLinkUseRow
+
+    try:
+        async with runtime.sessions.begin() as session:
+            session.add(ExportLinkUseRow(link_id=grant.link_id, admin_id=grant.admin_id, used_at=now,
+                                         expires_at=grant.expires))
+        return True
+    except IntegrityError:
+        return False
 
 
 async def healthz(request: web.Request) -> web.Response:

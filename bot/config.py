@@ -6,6 +6,7 @@ default that is marked as an assumption, so operations can confirm or change it 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,9 +56,14 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     run_migrations: bool = True
     db_pool_size: int = 10
+    # Without credentials, a non-loopback HOST is refused unless this is set (--insecure-public).
+    insecure_public: bool = False
     # Access.
     tenant_allowlist: tuple[str, ...] = ()
     admin_ids: tuple[str, ...] = ()
+    # With credentials, activities from other Bot Framework channels (Web Chat, Direct Line, where
+    # the client chooses its own ids) are refused; add e.g. "webchat" for a deliberate deployment.
+    allowed_channels: tuple[str, ...] = ("msteams",)
     # How long a processed activity id is remembered for redelivery detection.
     dedupe_ttl_hours: int = 48
     # ASSUMPTION (the page gives no hours): installation och service is open Mon-Fri 08:00-16:00.
@@ -82,8 +88,13 @@ class Settings:
     notice_lease_seconds: int = 300
     # Delivered, failed and cancelled notices are forgotten after this many days.
     notice_keep_days: int = 30
-    # Retention (months) of closed cases before the purge.
+    # Retention (months) of closed cases before the purge; also of notice channels, home teams
+    # and everything else personal that has not been used for that long.
     retention_months: int = 24
+    # An open case nobody has touched for this many months is marked abandoned (announced in the
+    # digest) and purged ABANDONED_GRACE_DAYS later unless someone acts on it. 0: RETENTION_MONTHS.
+    abandon_after_months: int = 0
+    abandoned_grace_days: int = 14
     # Idle conversation state expires after this many days.
     state_ttl_days: int = 90
     # Name of the city's case system: the city is procuring a replacement.
@@ -100,6 +111,10 @@ class Settings:
     @property
     def has_credentials(self) -> bool:
         return bool(self.app_id and self.app_password)
+
+    @property
+    def abandon_months(self) -> int:
+        return self.abandon_after_months or self.retention_months
 
     @property
     def bind_host(self) -> str:
@@ -137,7 +152,33 @@ def check_settings(settings: Settings) -> Settings:
         raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (the Entra tenant id).")
     if not 1 <= settings.port <= 65535:
         raise ConfigurationError(f"PORT must be between 1 and 65535, not {settings.port}.")
+    _check_retention(settings)
+    if not settings.has_credentials and not is_loopback(settings.bind_host) and not settings.insecure_public:
+        raise ConfigurationError(
+            f"HOST={settings.bind_host} without MicrosoftAppId/MicrosoftAppPassword would serve the bot without "
+            "authentication to the network: set the credentials, listen on 127.0.0.1, or pass --insecure-public "
+            "(INSECURE_PUBLIC=true) if that is really meant.")
     return settings
+
+
+def _check_retention(settings: Settings) -> None:
+    """Settings that would purge everything at the next housekeeping round are refused."""
+    for name, value in (("RETENTION_MONTHS", settings.retention_months), ("STATE_TTL_DAYS", settings.state_ttl_days),
+                        ("ABANDONED_GRACE_DAYS", settings.abandoned_grace_days)):
+        if value < 1:
+            raise ConfigurationError(f"{name} must be at least 1 (not {value}): a lower value would purge everything.")
+    if settings.abandon_after_months < 0:
+        raise ConfigurationError(f"ABANDON_AFTER_MONTHS must be 0 (= RETENTION_MONTHS) or more, "
+                                 f"not {settings.abandon_after_months}.")
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings:
@@ -152,8 +193,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         run_migrations=_bool(env.get("RUN_MIGRATIONS"), True),
         db_pool_size=_int(env, "DB_POOL_SIZE", 10),
+        insecure_public=_bool(env.get("INSECURE_PUBLIC"), False),
         tenant_allowlist=_split_list(env.get("TENANT_ALLOWLIST")),
         admin_ids=_split_list(env.get("ADMIN_IDS")),
+        allowed_channels=tuple(c.lower() for c in _split_list(env.get("ALLOWED_CHANNELS"))) or ("msteams",),
         dedupe_ttl_hours=_int(env, "DEDUPE_TTL_HOURS", 48),
         opening_time=env.get("OPENING_TIME") or "08:00",
         closing_time=env.get("CLOSING_TIME") or "16:00",
@@ -168,6 +211,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         notice_lease_seconds=_int(env, "NOTICE_LEASE_SECONDS", 300),
         notice_keep_days=_int(env, "NOTICE_KEEP_DAYS", 30),
         retention_months=_int(env, "RETENTION_MONTHS", 24),
+        abandon_after_months=_int(env, "ABANDON_AFTER_MONTHS", 0),
+        abandoned_grace_days=_int(env, "ABANDONED_GRACE_DAYS", 14),
         state_ttl_days=_int(env, "STATE_TTL_DAYS", 90),
         case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",
         public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),

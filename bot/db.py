@@ -60,7 +60,9 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     url = async_url(database_url)
     if is_sqlite(url):
         return _create_sqlite_engine(url)
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    # hide_parameters: error messages and SQL echo never show what users typed.
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
+                                 hide_parameters=True)
     _ping_when_idle(engine, PING_IF_IDLE_S)
     return engine
 
@@ -106,11 +108,11 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     ensure_sqlite_dir(url)
     in_memory = ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:")
     if in_memory:
-        engine = create_async_engine(url, poolclass=StaticPool)
+        engine = create_async_engine(url, poolclass=StaticPool, hide_parameters=True)
     else:
         # One pooled connection: SQLite has one writer anyway, and a single connection avoids
         # "database is locked" under concurrent turns. Sessions must therefore never nest.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, hide_parameters=True)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial

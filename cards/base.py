@@ -6,8 +6,11 @@ them; the dialogs wrap them in Bot Framework attachments.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from bot.domain import plain_text
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
@@ -15,6 +18,44 @@ CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 _MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+# --- user text ----------------------------------------------------------------------------------
+
+# What a user typed (or Teams handed over as a name) is shown as text, never as markup: Teams
+# renders markdown in TextBlocks and FactSets and turns URLs, domains and e-mail addresses into
+# links. Markdown's punctuation is backslash-escaped (CommonMark: an escaped character is shown
+# as itself) and the characters that make a link are swapped for look-alikes that no link
+# detector takes: the text reads the same, but nobody can post a link with the bot's authority.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+_LINK_LOOKALIKES = (
+    (re.compile(r":(?=/)"), "\uA789"),  # "https://" -> "https꞉//" (modifier letter colon)
+    (re.compile(r"\.(?=[^\W\d_])"), "\u2024"),  # "kund.se", "www.x" -> "kund․se" (one dot leader)
+    (re.compile(r"@"), "\uFF20"),  # e-mail addresses and mentions (full-width commercial at)
+)
+_NUMBERED_ITEM = re.compile(r"^\d+(?=\.)")
+LITERAL_MAX = 120
+
+
+def literal(text: str | None, limit: int = LITERAL_MAX, *, markdown: bool = True) -> str:
+    """A user-supplied string for a card, a notice or a mailto body, shown literally: invisible
+    and bidi characters removed, one line, at most `limit` characters, nothing a client would
+    make a link of, and (for text that is rendered as markdown) markdown and HTML escaped.
+    `markdown=False` for text that never is (a mailto body, a notification summary), where
+    escapes would show as backslashes."""
+    text = plain_text(text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    for pattern, lookalike in _LINK_LOOKALIKES:
+        text = pattern.sub(lookalike, text)
+    if not markdown:
+        return text
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    # "- x" or "1. x" at the start would make a list.
+    if text.startswith("-"):
+        return "\\" + text
+    numbered = _NUMBERED_ITEM.match(text)
+    return f"{text[:numbered.end()]}\\{text[numbered.end():]}" if numbered else text
 
 
 def adaptive_card(body: list[dict], actions: list[dict] | None = None, **extra) -> dict:

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import Case
 
 from . import wording as w
-from .base import adaptive_card, container, heading, local_time, submit, subtle, text_block
+from .base import adaptive_card, container, heading, literal, local_time, submit, subtle, text_block
 
 MAX_LISTED = 15
 
@@ -29,6 +29,6 @@ def _row(case: Case, due_at: datetime | None, now: datetime) -> dict:
         line += (w.LIST_OVERDUE if due_at <= now else w.LIST_DUE).format(time=local_time(due_at))
     title = f"**{case.reference}** · {case.routine.title}"
     if case.customer_ref:
-        title += f" · {case.customer_ref}"
+        title += f" · {literal(case.customer_ref)}"
     return container([text_block(title), subtle(line)], separator=True,
                      selectAction=submit(w.SHOW.format(ref=case.reference), {"command": f"ärende {case.reference}"}))

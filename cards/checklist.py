@@ -16,6 +16,7 @@ from .base import (
     execute,
     fact_set,
     heading,
+    literal,
     local_time,
     open_url,
     subtle,
@@ -51,8 +52,8 @@ def _header(case: Case) -> dict:
 
 
 def _facts(case: Case) -> dict:
-    pairs = [(w.CUSTOMER_REF, case.customer_ref or w.NO_CUSTOMER_REF),
-             (w.STARTED, f"{case.opened_by.name}, {local_time(case.opened_at)}")]
+    pairs = [(w.CUSTOMER_REF, literal(case.customer_ref) or w.NO_CUSTOMER_REF),
+             (w.STARTED, f"{literal(case.opened_by.name)}, {local_time(case.opened_at)}")]
     pairs += [(spec.question, _fact_value(spec, case.facts.get(spec.name))) for spec in case.routine.facts
               if case.facts.get(spec.name) is not None]
     return fact_set(pairs)
@@ -95,7 +96,7 @@ def _step_row(case: Case, step: Step, due_at: datetime | None, now: datetime) ->
 def _state_of(case: Case, step: Step) -> tuple[str, str, str]:
     if case.is_done(step.id):
         event = case.done[step.id]
-        return "✓", w.DONE_BY.format(name=event.actor.name, time=local_time(event.at)), "Good"
+        return "✓", w.DONE_BY.format(name=literal(event.actor.name), time=local_time(event.at)), "Good"
     if not case.is_open:
         return "○", "", "Default"
     if step in case.available_steps:
@@ -152,7 +153,7 @@ def mail_link(case: Case, step: Step, contact: Contact) -> str:
              w.MAIL_ABOUT.format(routine=case.routine.title, step=step.title),
              w.MAIL_CASE.format(ref=case.reference)]
     if case.customer_ref:
-        lines.append(w.MAIL_CUSTOMER.format(ref=case.customer_ref))
+        lines.append(w.MAIL_CUSTOMER.format(ref=literal(case.customer_ref, markdown=False)))
     facts = [f"- {spec.question} {_fact_value(spec, case.facts[spec.name])}" for spec in case.routine.facts
              if case.facts.get(spec.name) is not None]
     if facts:

@@ -10,7 +10,18 @@ from datetime import date, datetime
 
 from bot.domain import Case, CaseEvent, Contact
 
-from .base import adaptive_card, container, fact_set, heading, local_time, open_url, submit, subtle, text_block
+from .base import (
+    adaptive_card,
+    container,
+    fact_set,
+    heading,
+    literal,
+    local_time,
+    open_url,
+    submit,
+    subtle,
+    text_block,
+)
 
 # --- Swedish wording, kept together for review ----------------------------------------------------
 
@@ -67,6 +78,11 @@ KIND_NAMES = {
     "case_card": "Ärendekort", "step_done": "Steg klart", "closed": "Avslutat", "declined": "Avböjd",
     "reminder": "Påminnelse", "digest": "Dagens ärenden", "undone": "Ångrat",
 }
+PURGED_TITLE = "Ärendet är gallrat"
+PURGED_TEXT = "{ref}: uppgifterna i ärendet är borttagna enligt gallringsreglerna."
+PURGED_SUMMARY = "{ref}: ärendet är gallrat"
+DIGEST_ABANDONED_TITLE = "Orörda ärenden som gallras: {count}"
+DIGEST_ABANDONED_ROW = "**{ref}** · tas bort {day} om ingen gör något i ärendet innan dess"
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december")
@@ -113,15 +129,15 @@ def _case_header(case: Case, priority: bool) -> dict:
 
 
 def _case_facts(case: Case) -> dict:
-    pairs = [(STARTED_BY, f"{case.opened_by.name}, {local_time(case.opened_at)}")]
+    pairs = [(STARTED_BY, f"{literal(case.opened_by.name)}, {local_time(case.opened_at)}")]
     if case.customer_ref:
-        pairs.insert(0, (CUSTOMER_REF, case.customer_ref))
+        pairs.insert(0, (CUSTOMER_REF, literal(case.customer_ref)))
     return fact_set(pairs)
 
 
 def _latest_line(case: Case) -> dict:
     event = _latest_event(case)
-    name, time = event.actor.name, local_time(event.at)
+    name, time = literal(event.actor.name), local_time(event.at)
     if event.kind.value == "step_done":
         text = LATEST_STEP_DONE.format(label=_label(case, event.step_id), title=_title(case, event.step_id),
                                        name=name, time=time)
@@ -170,12 +186,12 @@ def _title(case: Case, step_id: str | None) -> str:
 
 def step_done_card(case: Case, event: CaseEvent) -> dict:
     text = STEP_DONE_LINE.format(ref=case.reference, label=_label(case, event.step_id),
-                                 title=_title(case, event.step_id), name=event.actor.name)
+                                 title=_title(case, event.step_id), name=literal(event.actor.name))
     return adaptive_card([text_block(text, spacing="None")])
 
 
 def closed_card(case: Case, event: CaseEvent) -> dict:
-    text = CLOSED_LINE.format(ref=case.reference, routine=case.routine.title, name=event.actor.name)
+    text = CLOSED_LINE.format(ref=case.reference, routine=case.routine.title, name=literal(event.actor.name))
     return adaptive_card([text_block(text, spacing="None", color="Good")])
 
 
@@ -183,7 +199,7 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
     decline = case.routine.decline
     body = [container([heading(DECLINED_TITLE),
                        text_block(DECLINED_BY.format(ref=case.reference, routine=case.routine.title,
-                                                     name=event.actor.name, time=local_time(event.at)),
+                                                     name=literal(event.actor.name), time=local_time(event.at)),
                                   spacing="None")],
                       style="attention", bleed=True)]
     actions = []
@@ -203,7 +219,7 @@ def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) 
     body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
             text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
     if case.customer_ref:
-        body.append(subtle(f"{CUSTOMER_REF}: {case.customer_ref}"))
+        body.append(subtle(f"{CUSTOMER_REF}: {literal(case.customer_ref)}"))
     return adaptive_card(body, [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})])
 
 
@@ -213,8 +229,17 @@ class DigestRow:
     next_due: datetime | None
 
 
-def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str, datetime]], now: datetime) -> dict:
-    """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step."""
+def purged_card(reference: str) -> dict:
+    """Replaces a purged case's card in the channel: nothing of the case is left in it."""
+    return adaptive_card([container([heading(PURGED_TITLE), text_block(PURGED_TEXT.format(ref=reference),
+                                                                      spacing="None")],
+                                     style="emphasis", bleed=True)])
+
+
+def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str, datetime]], now: datetime,
+                abandoned: list[tuple[str, datetime]] = ()) -> dict:
+    """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step;
+    `abandoned`: (reference, purge time) of the open cases nobody touched, purged soon."""
     title = DIGEST_TITLE.format(day=f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}")
     body = [heading(title), text_block(DIGEST_OPEN.format(count=len(rows)) if rows else DIGEST_NONE)]
     if overdue:
@@ -223,6 +248,11 @@ def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str,
                              + OVERDUE.format(time=local_time(due_at)), spacing="None")
                   for case, step_id, due_at in overdue[:MAX_DIGEST_ROWS]]
         body.append(container(items, style="attention"))
+    if abandoned:
+        items = [text_block(DIGEST_ABANDONED_TITLE.format(count=len(abandoned)), weight="Bolder", color="Warning")]
+        items += [text_block(DIGEST_ABANDONED_ROW.format(ref=reference, day=local_time(purge_at)), spacing="None")
+                  for reference, purge_at in abandoned[:MAX_DIGEST_ROWS]]
+        body.append(container(items, style="warning"))
     for row in rows[:MAX_DIGEST_ROWS]:
         body.append(text_block(_digest_line(row, now), separator=True, spacing="Small"))
     if len(rows) > MAX_DIGEST_ROWS:
@@ -232,7 +262,7 @@ def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str,
 
 def _digest_line(row: DigestRow, now: datetime) -> str:
     case = row.case
-    customer = f" · {case.customer_ref}" if case.customer_ref else ""
+    customer = f" · {literal(case.customer_ref)}" if case.customer_ref else ""
     step = case.next_step
     if step is None:
         return DIGEST_ROW_WAITING.format(ref=case.reference, routine=case.routine.title, customer=customer)
@@ -275,7 +305,7 @@ def status_card(channel: ChannelStatus | None, pending: int, failed: list[Failed
     else:
         place = (THIS_CHANNEL if channel.kind == "channel" else THIS_CHAT) if channel.here else OTHER_CHANNEL
         body.append(text_block(STATUS_ON.format(place=place, time=local_time(channel.subscribed_at),
-                                                name=channel.subscribed_by)))
+                                                name=literal(channel.subscribed_by))))
     if pending:
         body.append(text_block(STATUS_PENDING.format(count=pending)))
     if retrying:

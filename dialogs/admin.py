@@ -1,5 +1,9 @@
 """Commands for statistics (anyone, within their team) and for export and retention (admins only,
-by aadObjectId from ADMIN_IDS)."""
+in personal chat only).
+
+An admin is identified by what Teams vouches for: the aadObjectId (never `from.id`) on
+ADMIN_IDS, from an allowed tenant. Export and retention answer only in a personal chat, so the
+download link (single use, bound to the admin) and the result are never posted where others read."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from botbuilder.core import TurnContext
 from dialogs.commands import Command
 from bot.cases.export_links import ExportLinks
 from bot.cases.reports import export_events_csv, team_statistics
-from bot.cases.retention import purge_ended_cases
+from bot.cases.retention import RetentionPolicy, run_retention
+from bot.teams.identity import is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
 
@@ -29,11 +34,19 @@ class AdminCommands:
         self._links = links
 
     def is_admin(self, context: TurnContext) -> bool:
-        return actor_of(context.activity).id in self._services.settings.admin_ids
+        settings = self._services.settings
+        actor = actor_of(context.activity)
+        if not is_verified(actor) or actor.id.lower() not in {admin.lower() for admin in settings.admin_ids}:
+            return False
+        tenant = (tenant_of(context.activity) or "").lower()
+        allowed = {t.lower() for t in (*settings.tenant_allowlist, settings.app_tenant_id) if t}
+        return tenant in allowed if allowed else bool(tenant)
 
     async def handle(self, context: TurnContext, command: Command) -> None:
         if command.kind == "stats":
             await self._statistics(context)
+        elif place_of(context.activity).kind != "personal":
+            await context.send_activity(w.ADMIN_PERSONAL_ONLY)
         elif not self.is_admin(context):
             await context.send_activity(w.ADMIN_ONLY)
         elif command.kind == "export":
@@ -61,7 +74,7 @@ class AdminCommands:
         start, end = period
         now = self._services.clock()
         csv_text = await export_events_csv(self._services.cases.sessions, self._services.cases.engine, start, end)
-        token = self._links.token(start, end, actor_of(context.activity).id, now)
+        token = self._links.token(start, end, actor_of(context.activity).id, now)  # single use, this admin's
         url = f"{self._base_url()}/export/{token}"
         events = max(csv_text.count("\r\n") - 1, 0)
         minutes = self._services.settings.export_link_minutes
@@ -87,6 +100,7 @@ class AdminCommands:
 
     async def _purge(self, context: TurnContext) -> None:
         settings = self._services.settings
-        purged = await purge_ended_cases(self._services.cases.sessions, settings.retention_months,
-                                         self._services.clock())
-        await context.send_activity(w.PURGED.format(count=len(purged), months=settings.retention_months))
+        result = await run_retention(self._services.cases.sessions, RetentionPolicy.from_settings(settings),
+                                     self._services.clock())
+        await context.send_activity(w.PURGED.format(count=len(result.purged_cases), months=settings.retention_months,
+                                                    abandoned=len(result.abandoned)))

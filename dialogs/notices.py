@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
 from bot.teams.activity import fold, message_text
+from bot.teams.identity import actor_of
 from cards import notices as cards
 
 from bot.notifications import wording as w
@@ -35,10 +36,8 @@ def _place(activity) -> tuple[str, str, str | None]:
 
 
 def _actor(activity) -> tuple[str, str]:
-    sender = activity.from_property
-    if sender is None:
-        return "okänd", "Okänd"
-    return sender.aad_object_id or sender.id or "okänd", sender.name or "Okänd"
+    actor = actor_of(activity)
+    return actor.id, actor.name
 
 
 class NoticeCommands:

@@ -10,6 +10,7 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.schema import Activity
 
 from bot.cases.service import CaseService
+from bot.teams import identity
 from bot.config import Settings
 from bot.domain import Actor, Case
 
@@ -41,10 +42,8 @@ class Services:
 
 
 def actor_of(activity: Activity) -> Actor:
-    sender = activity.from_property
-    if sender is None:
-        return Actor("okänd", "Okänd")
-    return Actor(sender.aad_object_id or sender.id or "okänd", sender.name or "Okänd")
+    """The sender, identified by what Teams vouches for (see bot/teams/identity.py)."""
+    return identity.actor_of(activity)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,11 @@ REFUSED_PREFIX = "Det gick inte: "
 ADMIN_ONLY = "Det kommandot är bara för administratörer. Be er administratör om hjälp."
 EXPORT_USAGE = ("Skriv **export** följt av en period, till exempel *export 2026-01-01 2026-03-31* "
                 "(högst ett år), eller bara **export** för de senaste 30 dagarna.")
-PURGED = "Gallringen är klar: {count} avslutade ärenden äldre än {months} månader togs bort."
 STALE_CARD = ("Kortet visade inte längre ärendets senaste läge, så jag ändrade ingenting. "
               "Här är det aktuella kortet.")
 OTHERS_INTAKE = ("Frågorna här hör till en kollegas pågående rutin, så ditt svar räknades inte. "
                  "Vill du starta en egen, skriv till exempel **@Larmlotsen ny beställning**.")
+PURGED = ("Gallringen är klar: {count} ärenden togs bort (avslutade för mer än {months} månader sedan, eller "
+          "orörda och markerade för gallring), {abandoned} orörda ärenden markerades för gallring.")
+ADMIN_PERSONAL_ONLY = ("**export** och **gallra** fungerar bara i en personlig chatt med mig, så att ingen annan "
+                       "ser länken eller resultatet.")

@@ -2,7 +2,9 @@
 
 Teams cannot take a file from a bot in a channel without a consent dance, so the export card
 carries a link to this bot's own /export endpoint. The link names the period and expires after
-EXPORT_LINK_MINUTES; its HMAC signature uses a secret shared by every instance.
+EXPORT_LINK_MINUTES; its HMAC signature uses a secret shared by every instance. Each link has an
+id of its own and downloads once (the used ids are kept in the database until they expire, so
+this holds across instances); it names the admin who asked, who must still be one to download.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class ExportGrant:
     end: date
     admin_id: str
     expires: datetime
+    link_id: str
 
 
 def _b64(data: bytes) -> str:
@@ -39,7 +42,7 @@ class ExportLinks:
 
     def token(self, start: date, end: date, admin_id: str, now: datetime) -> str:
         payload = {"s": start.isoformat(), "e": end.isoformat(), "a": admin_id,
-                   "x": int((now + self._lifetime).timestamp())}
+                   "x": int((now + self._lifetime).timestamp()), "j": secrets.token_urlsafe(18)}
         body = _b64(json.dumps(payload, separators=(",", ":")).encode())
         return f"{body}.{self._sign(body)}"
 
@@ -50,7 +53,7 @@ class ExportLinks:
         try:
             payload = json.loads(_unb64(body))
             grant = ExportGrant(date.fromisoformat(payload["s"]), date.fromisoformat(payload["e"]), str(payload["a"]),
-                                datetime.fromtimestamp(int(payload["x"]), timezone.utc))
+                                datetime.fromtimestamp(int(payload["x"]), timezone.utc), str(payload["j"]))
         except (ValueError, KeyError, TypeError):
             return None
         return grant if grant.expires > now else None

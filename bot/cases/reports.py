@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from .tables import CaseEventRow, CaseRow
-from bot.domain import Case, CaseEngine
+from bot.domain import Case, CaseEngine, plain_text
 
 EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
                   "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
@@ -55,15 +55,17 @@ async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, st
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         writer.writerow((row.reference, _routine_title(engine, row.routine_key), row.status, row.team_id or "",
-                         row.customer_ref or "", row.seq, row.kind, _step_title(engine, row.routine_key, row.step_id),
+                         _safe_cell(row.customer_ref or ""), row.seq, row.kind, _step_title(engine, row.routine_key, row.step_id),
                          _safe_cell(row.text or ""), row.actor_id, _safe_cell(row.actor_name),
                          row.at.astimezone(timezone.utc).isoformat(timespec="seconds")))
     return buffer.getvalue()
 
 
 def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """User text as a CSV cell: no invisible or bidi characters, and a cell starting with
+    = + - @ (or a tab) would run as a formula in a spreadsheet (CSV injection)."""
+    value = plain_text(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 
 def _routine_title(engine: CaseEngine, key: str) -> str:

@@ -44,6 +44,9 @@ class CaseRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     # Set when the case is closed, cancelled or declined: the retention purge reads it.
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Set by the retention housekeeping on an open case nobody touched for ABANDON_AFTER_MONTHS:
+    # announced in the digest, purged ABANDONED_GRACE_DAYS later; any new event clears it.
+    abandoned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CaseEventRow(Base):

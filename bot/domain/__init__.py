@@ -24,7 +24,8 @@ from .errors import (
     UnknownStepError,
 )
 from .model import Contact, Decline, FactSpec, Routine, Rule, Step
-from .personal_data import contains_personal_number, find_personal_number
+from .personal_data import MASK, contains_personal_number, find_personal_number, mask_personal_numbers
+from .plain_text import plain_text
 from .routines import ROUTINES, routine_catalog
 
 __all__ = [name for name in dir() if not name.startswith("_")]

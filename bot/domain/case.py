@@ -29,6 +29,7 @@ from .errors import (
 )
 from .model import Routine, Step
 from .personal_data import contains_personal_number
+from .plain_text import plain_text
 
 CUSTOMER_REF_MAX = 64
 TEXT_MAX = 2000
@@ -96,7 +97,7 @@ def guard_free_text(text: str | None, field_label: str, *, limit: int = TEXT_MAX
     """Refuse free text with a personnummer; trim; enforce a length limit."""
     if text is None:
         return None
-    text = text.strip()
+    text = plain_text(text)
     if contains_personal_number(text):
         raise PersonalDataError(wording.personal_number_found(field_label))
     if len(text) > limit:

@@ -27,12 +27,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.cases.service import CaseService
+from bot.cases.tables import CaseRow
 from bot.domain import Actor, Case, DomainError, StepDeadline
 from bot.notifications.tables import NoticeRow
 from cards import notices as cards
 
 from . import wording as w
-from .outbox import NewNotice, enqueue
+from .outbox import NewNotice, enqueue, utc
 from .subscriptions import NoticeChannel, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -75,13 +76,15 @@ def reminder_due(deadline: StepDeadline, now: datetime, lead: timedelta) -> str 
 
 class ReminderScanner:
     def __init__(self, cases: CaseService, subscriptions: Subscriptions, sessions: async_sessionmaker, *,
-                 lead: timedelta, digest_time: time, clock: Callable[[], datetime] = _utc_now) -> None:
+                 lead: timedelta, digest_time: time, clock: Callable[[], datetime] = _utc_now,
+                 abandoned_grace: timedelta = timedelta(days=14)) -> None:
         self.cases = cases
         self.subscriptions = subscriptions
         self.sessions = sessions
         self.lead = lead
         self.digest_time = digest_time
         self.clock = clock
+        self.abandoned_grace = abandoned_grace
         self.wake: Callable[[], None] | None = None  # the worker's, set when it exists
 
     async def run(self, every_s: float) -> None:
@@ -153,13 +156,24 @@ class ReminderScanner:
         rows = [cards.DigestRow(case, engine.due_at(case, case.next_step) if case.next_step else None) for case in cases]
         overdue = sorted(((case, d.step_id, d.due_at) for case in cases for d in engine.overdue(case, now)),
                          key=lambda item: item[2])
+        abandoned = await self._abandoned(channel)
         message = {"mode": "post", "summary": w.summary_digest(len(cases)),
-                   "card": cards.digest_card(day, rows, overdue, now)}
+                   "card": cards.digest_card(day, rows, overdue, now, abandoned)}
         notice = NewNotice(channel.id, f"{channel.id}:digest", "digest", self._digest_key(channel, now), message)
         async with self.sessions.begin() as session:
             # Insert-or-ignore: two processes scanning at once still queue one digest.
             await enqueue(session, notice, now, ignore_duplicate=True, wake=self.wake)
         return 1
+
+    async def _abandoned(self, channel: NoticeChannel) -> list[tuple[str, datetime]]:
+        """Open cases of the channel's team marked abandoned by retention, with their purge time."""
+        where = CaseRow.team_id if channel.kind == "channel" else CaseRow.conversation_id
+        async with self.sessions() as session:
+            rows = (await session.execute(
+                select(CaseRow.reference, CaseRow.abandoned_at)
+                .where(where == channel.scope, CaseRow.status == "open", CaseRow.abandoned_at.is_not(None))
+                .order_by(CaseRow.abandoned_at, CaseRow.reference))).all()
+        return [(row.reference, utc(row.abandoned_at) + self.abandoned_grace) for row in rows]
 
     async def _digests_not_queued(self, channels: list[NoticeChannel], now: datetime) -> list[NoticeChannel]:
         """The channels whose digest of today is not queued yet (one query for all of them)."""

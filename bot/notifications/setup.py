@@ -83,7 +83,8 @@ def install_notifications(*, settings: Settings, sessions: async_sessionmaker, c
                           RetryPolicy(give_up_after=timedelta(hours=settings.notice_give_up_hours)),
                           tuning=WorkerTuning(lease=lease_for(settings)))
     scanner = ReminderScanner(cases, subscriptions, sessions, lead=timedelta(minutes=settings.reminder_lead_minutes),
-                              digest_time=time.fromisoformat(settings.digest_time))
+                              digest_time=time.fromisoformat(settings.digest_time),
+                              abandoned_grace=timedelta(days=settings.abandoned_grace_days))
     listener.wake = scanner.wake = worker.wake
     notifications = Notifications(outbox, subscriptions, NoticeCommands(subscriptions, outbox), worker, scanner,
                                   settings.reminder_scan_seconds, timedelta(days=settings.notice_keep_days))

@@ -13,7 +13,7 @@ it. A case started in personal chat belongs to the starter's home team.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,10 @@ class NoticeChannel:
     active: bool
     subscribed_by_name: str
     subscribed_at: datetime
+
+
+# How often a home team's updated_at is moved on while its user keeps using the bot there.
+_SEEN_REFRESH = timedelta(days=1)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -136,6 +140,8 @@ class Subscriptions:
                     session.add(HomeTeamRow(user_id=user_id, team_id=team_id, pinned=pin, updated_at=now))
                 elif pin or (not row.pinned and row.team_id != team_id):
                     row.team_id, row.pinned, row.updated_at = team_id, pin or row.pinned, now
+                elif _utc(row.updated_at) < now - _SEEN_REFRESH:
+                    row.updated_at = now  # still here: retention keeps the row (once a day is enough)
         except IntegrityError:
             pass  # the same user's other message inserted the row a moment ago: both name the same team
 

@@ -71,7 +71,8 @@ class NoticeRow(Base):
     case_reference: Mapped[str | None] = mapped_column(String(32))
     # Makes a notice idempotent: the same event, reminder or digest is never queued twice.
     dedupe_key: Mapped[str] = mapped_column(String(300), nullable=False)
-    # What to send: {"mode": "post"|"case_card"|"thread", "summary": str, "card": {...}, "version": int}
+    # What to send: {"mode": "post"|"case_card"|"thread"|"replace", "summary": str, "card": {...}, "version": int}
+    # ("replace" overwrites the message "message_id": a purged case's card.)
     message: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False)  # pending | sent | failed | cancelled
     attempts: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -155,6 +155,8 @@ class NoticeWorker:
         card, summary, mode = message["card"], message.get("summary"), message.get("mode", "post")
         if mode == "case_card":
             return await self._send_case_card(channel, notice, card, summary, int(message.get("version", 0)))
+        if mode == "replace":
+            return await self._replace(channel, message["message_id"], card, summary), None
         thread_root = None
         if mode == "thread" and channel.kind == "channel" and notice.case_reference:
             shown = await self.outbox.case_card(channel.id, notice.case_reference)
@@ -175,6 +177,15 @@ class NoticeWorker:
                 raise
             log.info("case card of notice id=%d is gone from the channel: posting a new one", notice.id)
             return await self.sender.post(channel.reference, card, summary), version
+
+    async def _replace(self, channel: NoticeChannel, message_id: str, card: dict, summary: str | None) -> str:
+        """Overwrite a posted message (a purged case's card); one already deleted needs nothing."""
+        try:
+            return await self.sender.update(channel.reference, message_id, card, summary)
+        except DeliveryError as error:
+            if error.problem.status != 404:
+                raise
+            return message_id
 
     async def _failed_attempt(self, notice: ClaimedNotice, problem: DeliveryProblem) -> None:
         now = self.clock()

@@ -8,14 +8,16 @@ Retry-After), so the worker decides about retries without knowing msrest.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 from typing import Any, Awaitable, Callable
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.schema import Activity, ChannelAccount, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from bot.domain import mask_personal_numbers
 from bot.notifications.retry import RETRYABLE_STATUSES, DeliveryProblem, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -34,14 +36,22 @@ def channel_reference(activity: Activity) -> str:
     """The activity's conversation reference as JSON, pointing at the channel itself.
 
     A channel message arrives in a thread (`<channel id>;messageid=<root>`); notices go to the
-    channel's top level, so the thread part and the activity id are dropped.
+    channel's top level, so the thread part and the activity id are dropped. The channel is
+    addressed, not the person who subscribed it: their name is not kept, and a personnummer in
+    the conversation's name is masked.
     """
     reference = TurnContext.get_conversation_reference(activity)
+    # Copies: the reference shares these objects with the activity the turn still reads.
+    if reference.conversation is not None:
+        reference.conversation = copy.copy(reference.conversation)
+    if reference.user is not None:
+        reference.user = ChannelAccount(id=reference.user.id, role=reference.user.role)
     if reference.conversation is not None and reference.conversation.id:
         reference.conversation.id = reference.conversation.id.split(";", 1)[0]
         # botbuilder reads the tenant from `tenantID`, Teams sends `tenantId` (and channelData.tenant):
         # without it a proactive turn would be refused by the tenant allow-list.
         reference.conversation.tenant_id = reference.conversation.tenant_id or _tenant_of(activity)
+        reference.conversation.name = mask_personal_numbers(reference.conversation.name)
     reference.activity_id = None
     return json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
 

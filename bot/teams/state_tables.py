@@ -1,4 +1,4 @@
-"""Tables of the Bot Framework side: dialog/user state and processed activity ids."""
+"""Tables of the Bot Framework side: dialog/user state, processed activity ids, used export links."""
 
 from __future__ import annotations
 
@@ -40,3 +40,15 @@ class ProcessedActivityRow(Base):
     reply_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     replies_sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     invoke_response: Mapped[str | None] = mapped_column(Text)  # JSON: {"status": …, "body": …}
+
+
+class ExportLinkUseRow(Base):
+    """An export download link that has been used: each link downloads once."""
+
+    __tablename__ = "export_link_uses"
+
+    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # After this the link is refused anyway, and the row is forgotten by the housekeeping.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

@@ -19,6 +19,7 @@ from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from . import identity
 from . import wording as texts
 from bot.db import autocommit, is_sqlite
 
@@ -28,12 +29,7 @@ NextLogic = Callable[[], Awaitable]
 
 
 def tenant_of(context: TurnContext) -> str | None:
-    activity = context.activity
-    channel_data = activity.channel_data or {}
-    tenant = (channel_data.get("tenant") or {}).get("id") if isinstance(channel_data, dict) else None
-    if not tenant and activity.conversation is not None:
-        tenant = activity.conversation.tenant_id
-    return tenant
+    return identity.tenant_of(context.activity)
 
 
 class TenantAllowlist(Middleware):
