@@ -122,6 +122,8 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows (purged cases, expired turns) are overwritten, not left readable in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
         # SQLAlchemy, not the driver, says when a transaction begins (the driver's own handling
         # skips BEGIN before a SAVEPOINT, and releasing it would then commit): a turn's savepoints

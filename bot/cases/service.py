@@ -325,7 +325,7 @@ class CaseService:
 
     async def _cases_where(self, condition) -> list[Case]:
         """The cases matching `condition` with their events: two Core statements, whatever their number."""
-        async with self._reader.connect() as conn:
+        async with reading(self._reader) as conn:
             rows = (await conn.execute(_CASE_COLUMNS.where(condition).order_by(_CASES.c.id))).all()
             if not rows:
                 return []

@@ -107,7 +107,17 @@ class ReplyBuffer:
 def _encode_replies(replies: list[tuple[str, Activity]]) -> str | None:
     if not replies:
         return None
-    return json.dumps([{"op": op, "activity": activity.serialize()} for op, activity in replies], ensure_ascii=False)
+    return json.dumps([{"op": op, "activity": _without_names(activity.serialize())} for op, activity in replies],
+                      ensure_ascii=False)
+
+
+def _without_names(activity: dict) -> dict:
+    """The envelope's display names (the user's, the conversation's) are not kept with the journal:
+    Teams does not need them to deliver a reply again, and a name may hold a personnummer."""
+    for key in ("from", "recipient", "conversation"):
+        if isinstance(activity.get(key), dict):
+            activity[key] = {k: v for k, v in activity[key].items() if k != "name"}
+    return activity
 
 
 def _decode_replies(raw: str | None) -> list[tuple[str, Activity]]:
