@@ -29,7 +29,9 @@ async def test_fill_and_every_measured_path_run_at_a_small_size(database_url, tm
             results = await scale.run_store(store, database_url, _plan(tmp_path), http, connector)
     finally:
         await connector.close()
-    assert [level.cases for level in results] == [40, 80]
+    # Each level is filled up to its size; cases the earlier level's routine walks opened stay, so a
+    # later level may hold a few more (how many depends on how far the walks got in their window).
+    assert results[0].cases == 40 and 80 <= results[1].cases <= 80 + 10
     assert results[0].open_cases == 10 and results[1].open_cases >= 10
     for level in results:
         assert level.errors == 0, level.error_samples
