@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,12 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
 from tests.support.connector import FakeConnector, SentActivity
+from tests.support.ports import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CARD = "application/vnd.microsoft.card.adaptive"
 APOLOGY_NOTHING_SAVED = "ingenting sparades"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the bot process ------------------------------------------------------------------------------

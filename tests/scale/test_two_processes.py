@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import asyncpg
 import pytest
 
 from tests.support import pg, teams
+from tests.support.ports import free_port
 from tests.support.cards import execute_actions
 from tests.support.connector import FakeConnector
 
@@ -30,18 +30,13 @@ _REFERENCE = re.compile(r"TL-\d{4}-\d{4,6}")
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 class BotProcess:
     """`python -m bot` as a child process on its own port."""
 
     def __init__(self, name: str, database_url: str, log_dir: Path) -> None:
         self.name = name
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path = log_dir / f"{name}.log"
         env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(self.port), "HOST": "127.0.0.1",
                "DB_POOL_SIZE": "5"}
