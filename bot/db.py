@@ -98,6 +98,14 @@ def autocommit(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+def side_engine(engine: AsyncEngine, pool_size: int = 2) -> AsyncEngine:
+    """A small autocommit pool of its own on the same PostgreSQL database, for a statement that
+    must commit apart from the turn's transaction. Its own pool: a turn that holds a connection of
+    the main pool never waits for another one of it (that could deadlock under load)."""
+    url = engine.url.render_as_string(hide_password=False)
+    return autocommit(create_engine(url, pool_size=pool_size))
+
+
 def one_statement(engine: AsyncEngine):
     """A connection for one self-contained write: committed by PostgreSQL's autocommit (`engine`
     from autocommit()), or by a short transaction on SQLite."""

@@ -46,6 +46,7 @@ def build_conversation(
     notices = install_notifications(settings=settings, sessions=sessions, cases=cases, adapter=adapter, extras=extras)
     router = Router(services, replies, actions, notices=notices.commands, admin=AdminCommands(services, links))
     extras["services"] = services
+    extras.setdefault("on_stop", []).append(lambda _runtime: cases.dispose())
     extras["export_links"] = links
     return LarmlotsenBot(conversation_state, notices.commands.track_home_team(router.on_message),
                          CardActionHandler(actions, services), on_bot_added=notices.commands.on_bot_added)
