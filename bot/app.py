@@ -21,6 +21,7 @@ from msrest.exceptions import DeserializationError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from . import __version__
+from .teams.activity_json import read_activity
 from .teams.adapter import create_adapter, widen_default_executor
 from .config import Settings
 from .db import create_engine, migrate, ping, session_factory
@@ -160,7 +161,7 @@ async def _read_activity(request: web.Request, max_bytes: int) -> Activity | web
     if problem:
         return _bad_request(problem)
     try:
-        return Activity().deserialize(body)
+        return read_activity(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
         return _bad_request(f"not a valid activity: {error.__class__.__name__}")
 
