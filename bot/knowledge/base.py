@@ -48,6 +48,8 @@ MAX_SUGGESTIONS = 3
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
 # Routines that branch on the lock: a question that says whether there is one gets the branch.
 LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
+# What places a question among the routines: their things, and the parts of the devices.
+ABOUT_THE_ROUTINES = topics.DOMAIN_CONCEPTS | {"#KNAPP", "#STANGAV", "#LADDARE", "#SLADD", "#BAND", "#PASE", "#LOCK"}
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -170,6 +172,10 @@ class KnowledgeBase:
         intent = _routine_for(terms)
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
+        if intent is None and not tokens & ABOUT_THE_ROUTINES and self._has_unknown_word(terms):
+            # Nothing of the routines named, and a word the page never uses ("byta pass med en
+            # kollega"): a passage that shares a verb would be about another topic.
+            return None
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
         if gives_lock:

@@ -114,6 +114,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "installation och service", "installation o service", "installationochservice",
         "installation & service", "enheten för installation", "installationsenheten",
         "tekniker", "teknikern", "teknikerna", "larmtekniker", "larmteknikern",
+        "is", "installatör", "installatören", "installatörerna", "montör", "montören",
     ),
     "#OVERLAMNING": (
         "överlämning", "överlämningen", "överlämna", "överlämnar", "överlämnas",
@@ -200,7 +201,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "har öppet", "hur dags", "stänger", "kontorstid", "kontorstider", "tider", "tiderna",
         "kväll", "kvällen", "kvällstid", "natt", "natten", "nattetid",
     ),
-    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar",
+    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar", "dagar", "veckodag",
                    "helg", "helgen", "helger", "helgdag", "helgdagar", "lördag", "söndag"),
     "#ORGFORANDRING": (
         "organisatorisk", "organisatoriska", "omorganisation", "omorganisationen",
