@@ -179,9 +179,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#STEG3": ("3", "tredje", "steg tre", "steg 3"),
     "#STEG4": ("4", "fjärde", "steg fyra", "steg 4"),
     "#STEG5": ("5", "femte", "steg fem", "steg 5"),
+    "#SISTA": ("sista", "sist", "slutsteg", "slutsteget"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
-        "sista", "sist",
     ),
     "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
     "#ANTAL": (
@@ -270,6 +270,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#LADDARE", "#LARM"}),
             frozenset({"#LOCK", "#LARM"}),
             frozenset({"#KNAPP", "#LARM"}),
+            frozenset({"=aterlamning"}),  # the return instructions' own heading word
+            frozenset({"=aterlamningen"}),
         ),
     ),
     # "flyttat till äldreboende och larmet ska avslutas" ends the alarm

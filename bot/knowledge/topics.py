@@ -161,6 +161,8 @@ NEXT_STEP = _pattern(
     r"\bnasta\b", r"\bvad (gor|ska) (jag|vi|man) (nu|sen|sedan|da)\b", r"\bvad nu\b", r"\bsen da\b",
     r"\bsedan da\b", r"\bvad hander (efter|sen|sedan|nu|da)\b", r"\boch sen\b", r"\bvad kommer (sen|sedan|efter)\b",
     r"\befter att (vi|jag|man|ni) (har )?\w+", r"\bklart,? vad\b", r"\bvad gor (jag|vi) (efter|da)\b",
+    # "installation o service har återkopplat, vad e sista steget": a step done, then a question
+    r"\bhar (\w+ ){0,2}\w+(at|it|tt)\b[ ,.]+(vad|va|hur)\b",
 )
 
 # "Får vi lämna nycklarna", "när ger vi tillbaka nycklarna": the keys go back to the customer.
