@@ -166,6 +166,7 @@ class KnowledgeBase:
         terms = self._analyzer.terms(text)
         if not terms:
             return None
+        terms = _declining_what(terms)
         # Question patterns are matched on the words as typed and as corrected (one per line).
         folded = fold(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
@@ -190,6 +191,12 @@ class KnowledgeBase:
             following = self._next_step_answer(terms, intent)
             if following is not None:
                 return following
+        if topics.WHO_DOES.search(folded):
+            doer = self._who_does_answer(terms, intent, scores)
+            if doer is not None:
+                return doer
+        if _asks_before_installation(tokens, intent):
+            return self._preparation_answer(scores)
         if "#SISTA" in tokens and intent in ROUTINE_KEYS:
             return self._last_step_answer(intent, scores)
         if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
@@ -344,6 +351,30 @@ class KnowledgeBase:
                  for step in following for c in step.contacts]
         section = self._section_of(blocks[0].lines[0]) or routine.title
         return self._quoted(blocks, section, routine.key, 0.0, extra)
+
+    def _who_does_answer(self, terms: Sequence[Term], intent: str | None, scores: list[float]) -> Answer | None:
+        """"Vem skickar larmblanketten?": the step the question names, as the page words it --
+        the page's sentence says who does it."""
+        found = self._step_named_by(terms, intent if intent in ROUTINE_KEYS else None)
+        if found is None:
+            return None
+        routine, step = found
+        position = self._page_position(step.source)
+        if position >= len(scores) or scores[position] < NEIGHBOUR_SHARE * max(scores):
+            return None  # another sentence answers better ("Stockholms trygghetsjour hanterar ...")
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for c in step.contacts]
+        section = self._section_of(step.source) or routine.title
+        return self._quoted([Block((step.source,))], section, routine.key, max(scores), extra)
+
+    def _preparation_answer(self, scores: list[float]) -> Answer:
+        """"Vad ska vi göra innan installationen?": the section the new order's preparation
+        steps quote, whole, in the page's order (inform, secure access, keys or the cost)."""
+        routine = complete.routines_by_key()["new_order"]
+        preparation = [step.source for step in routine.steps if step.phase == "preparation"]
+        section = self._section_of(preparation[0]) or routine.title
+        lines = tuple(p.text for p in self._passages if p.section == section and p.kind is not Kind.LINK)
+        return self._quoted([Block(lines)], section, routine.key, max(scores))
 
     def _last_step_answer(self, intent: str, scores: list[float]) -> Answer:
         """"Sista steget vid återlämning?": the step(s) the routine ends with, as the page
@@ -609,6 +640,26 @@ def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> 
         and bool(topics.KEYS_BACK.search(folded))
         and not topics.KEYS_NOT_BACK.search(folded)
     )
+
+
+def _declining_what(terms: list[Term]) -> list[Term]:
+    """"Tacka nej" is declining an order or the customer declining keys and keyless care:
+    with an order and neither keys nor lock named, it is the order."""
+    tokens = frozenset().union(*(term.tokens for term in terms)) if terms else frozenset()
+    if {"#NEKA", "#BESTALL"} <= tokens and not tokens & {"#NYCKEL", "#LAS"}:
+        return [Term(term.surface, term.tokens - {"#AVSTA"}) for term in terms]
+    return terms
+
+
+# What is done before the installation, and the things it is done before.
+_BEFORE_INSTALLATION = frozenset({"#INSTALL", "#INSTSERV", "#BLANKETT"})
+_OTHER_ROUTINES_THINGS = frozenset({"#AVSLUT", "#DEMONT", "#FLYTT", "#UTFORARBYTE", "#OVERTAG", "#ATERLAMNA", "#LARMKEDJA"})
+
+
+def _asks_before_installation(tokens: frozenset[str], intent: str | None) -> bool:
+    """"Vad ska vi göra innan installationen / innan vi skickar blanketten?"."""
+    return ("#INNAN" in tokens and bool(tokens & _BEFORE_INSTALLATION) and intent in (None, "new_order")
+            and not tokens & _OTHER_ROUTINES_THINGS)
 
 
 def _routine_for(terms: Sequence[Term]) -> str | None:

@@ -105,7 +105,7 @@ GAPS: tuple[Gap, ...] = (
         "device_fault",
         "fel på larmet",
         _pattern(r"\bpiper\b", r"\bbatteri", r"\binte (fungerar|funkar|fungera|funka)\b", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
-                 r"\bfelanmal", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
+                 r"\bfelanmal", r"\bsonder\b", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
                  r"\brackvidd", r"\bladdas inte\b", r"\bgar inte att\b"),
         "Stadens sida säger inget om fel på larmet eller låset.",
         "The page covers ordering, changes, ending and returning, not faults or testing.",
@@ -181,3 +181,7 @@ PROCEDURE = _pattern(
     r"\bhur (avslutar|hanterar|anmaler|meddelar) (man|vi|jag|ni)\b", r"\bhur\s*\??$", r"\brutin(en)? for\b",
     r"\bhur gar det till\b", r"\bvad gor (vi|jag|man|ni)\b(?! (nu|sen|sedan|da|efter)\b)",
 )
+
+# "Vem skickar larmblanketten?", "vem aktiverar beställningen?": who does a step -- the step's
+# page sentence names the one who does it. Not "vem ska vi meddela/maila": whom to contact.
+WHO_DOES = _pattern(r"\bvem (som )?(?!(ska|bor|maste) (vi|jag|man|ni) )(?!(kontakt|mejl|mail|ring|meddela|informera|skriv|fraga|vand))\w+")
