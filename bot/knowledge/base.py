@@ -231,6 +231,8 @@ class KnowledgeBase:
             # A second passage of the same section nearly as good answers too: show both.
             chosen += [n for n, p in enumerate(self._passages) if p.section == section and n not in chosen
                        and p.kind is Kind.SENTENCE and scores[n] >= RUNNER_UP_SHARE * scores[best]]
+        if intent == CHANGES and self._section_routines.get(section) == CHANGES:
+            chosen = self._whole_section(section)  # the kinds of change and the rule for all of them
         blocks = self._complete(chosen, folded, intent)
         routine = intent or self._section_routines.get(section)
         return self._quoted(blocks, section, routine, scores[best])
@@ -302,6 +304,9 @@ class KnowledgeBase:
 
     def _group_list(self, group: int) -> set[int]:
         return {n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)}
+
+    def _whole_section(self, section: str) -> list[int]:
+        return [n for n, p in enumerate(self._passages) if p.section == section and p.kind is not Kind.LINK]
 
     def _is_short_section(self, section: str) -> bool:
         sentences = [p for p in self._passages if p.section == section and p.kind is not Kind.LINK]
@@ -478,6 +483,9 @@ class KnowledgeBase:
         to pick from ("Menade du") and whom to ask; anything else no answer at all."""
         if intent in WHOLE_ROUTINE_WHEN_UNSURE and terms and not self._has_unknown_word(terms):
             return self._routine_answer(intent, tokens, scores, folded)
+        if intent == CHANGES and terms and not self._has_unknown_word(terms):
+            section = next(s for s, r in self._section_routines.items() if r == CHANGES)
+            return self._quoted(self._complete(self._whole_section(section), folded, intent), section, None, max(scores))
         if not tokens & topics.DOMAIN_CONCEPTS:
             return None
         best_by_section: dict[str, float] = {}
