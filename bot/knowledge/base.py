@@ -31,7 +31,10 @@ from bot.knowledge.ranking import IndexedPassage, PassageIndex
 MAX_ANSWER_CHARS = 420
 MAX_OPENING_PASSAGES = 3
 GENERIC_WEIGHT = 0.3
-EXACT_WORD_BONUS = 1.0  # "larmblanketten" written as the step's page sentence writes it
+# "Larmet är installerat, vad nu?" names the main step, not the preparation sentence that
+# happens to say "innan nyckelfri hemtjänst är installerat".
+PREPARATION_WEIGHT = 0.5
+EXACT_WORD_BONUS = 2.0  # "larmblanketten" written as the step's page sentence writes it
 # Below the usual coverage, a passage is still taken when its section is about the very
 # routine the question names ("får larmet ligga i samma påse?" and the return steps).
 MIN_COVERAGE_IN_NAMED_ROUTINE = 0.5
@@ -48,6 +51,8 @@ MAX_SUGGESTIONS = 3
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
 # Routines that branch on the lock: a question that says whether there is one gets the branch.
 LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
+# What places a question among the routines: their things, and the parts of the devices.
+ABOUT_THE_ROUTINES = topics.DOMAIN_CONCEPTS | {"#KNAPP", "#STANGAV", "#LADDARE", "#SLADD", "#BAND", "#PASE", "#LOCK"}
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -170,6 +175,10 @@ class KnowledgeBase:
         intent = _routine_for(terms)
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
+        if intent is None and not tokens & ABOUT_THE_ROUTINES and self._has_unknown_word(terms):
+            # Nothing of the routines named, and a word the page never uses ("byta pass med en
+            # kollega"): a passage that shares a verb would be about another topic.
+            return None
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
         if gives_lock:
@@ -181,6 +190,8 @@ class KnowledgeBase:
             following = self._next_step_answer(terms, intent)
             if following is not None:
                 return following
+        if "#SISTA" in tokens and intent in ROUTINE_KEYS:
+            return self._last_step_answer(intent, scores)
         if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
             return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -221,11 +232,22 @@ class KnowledgeBase:
 
     def _quoted(self, blocks: Sequence[Block], section: str, routine: str | None, score: float,
                 extra_contacts: Sequence = ()) -> Answer:
+        blocks = list(blocks)
         text = "\n".join(line for block in blocks for line in block.lines)
+        names_form = "blankett" in fold(text)
+        if names_form and "(pdf)" not in text:
+            # "via blanketten nedan", "genom larmblanketten": which form, by its page name.
+            blocks.append(Block((self._passages[self._form_link(section)].text,)))
+            text += "\n" + blocks[-1].lines[0]
         routine = routine if routine in ROUTINE_KEYS else None
         contacts = complete.contacts_for(text, section)
+        if names_form:
+            contacts += complete.form_recipient(contacts, section)
         known = {c.value for c in contacts}
-        contacts += tuple(c for c in extra_contacts if c.value not in known)
+        for contact in extra_contacts:
+            if contact.value not in known:
+                contacts += (contact,)
+                known.add(contact.value)
         return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts)
 
     def _complete(self, chosen: Sequence[int], folded_question: str, intent: str | None) -> list[Block]:
@@ -323,6 +345,21 @@ class KnowledgeBase:
         section = self._section_of(blocks[0].lines[0]) or routine.title
         return self._quoted(blocks, section, routine.key, 0.0, extra)
 
+    def _last_step_answer(self, intent: str, scores: list[float]) -> Answer:
+        """"Sista steget vid återlämning?": the step(s) the routine ends with, as the page
+        words them, each branch with its condition."""
+        routine = complete.routines_by_key()[intent]
+        steps = complete.last_steps(routine)
+        blocks = []
+        for step in steps:
+            condition = complete.condition_text(step)
+            blocks.append(Block((step.source,), f"{w.LAST_STEP} {condition}" if condition and len(steps) > 1 else w.LAST_STEP))
+        blocks = complete.merge_same_source(blocks)
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for step in steps for c in step.contacts]
+        section = self._section_of(steps[-1].source) or routine.title
+        return self._quoted(blocks, section, intent, max(scores), extra)
+
     def _routine_answer(self, intent: str, tokens: frozenset[str], scores: list[float], folded: str) -> Answer:
         """The whole routine: the page's own list where it has one, else the routine data."""
         if intent == "return_alarm":
@@ -367,6 +404,8 @@ class KnowledgeBase:
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
             weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
+            if step.phase != "main":
+                weight *= PREPARATION_WEIGHT
             if weight > best_weight:
                 best, best_weight = (routine, step), weight
         return best
