@@ -176,7 +176,7 @@ QUESTIONS = [
     u("unknown", "vilka fält finns i blanketten"),
     u("unknown", "hur snabbt återkopplar installation och service", no=FIVE_DAYS + ONE_HOUR),
     u("unknown", "vad gör vi om larmet inte fungerar"),
-    u("unknown", "kan kunden själv installera trygghetslarmet"),
+    f("order", "kan kunden själv installera trygghetslarmet", INSTALLS),  # relabelled: the page says who installs
     u("unknown", "vad händer om kunden tappar bort larmklockan"),
     u("unknown", "hur lång tid tar ett utförarbyte för IS att genomföra", no=ONE_HOUR),
     u("unknown", "hur lång tid har vi på oss att hämta larmet efter avslut", no=FIVE_DAYS + ONE_HOUR),
