@@ -65,7 +65,8 @@ def build_runtime(settings: Settings) -> Runtime:
     storage = SqlStorage(sessions)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
-    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours))
+    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
+                             reply_budget_s=settings.reply_timeout_seconds)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)
@@ -136,6 +137,7 @@ async def _stop(app: web.Application) -> None:
     await asyncio.gather(*runtime.background, return_exceptions=True)
     for hook in runtime.extras.get("on_stop", []):
         await hook(runtime)
+    await runtime.adapter.connector.close()
     await runtime.engine.dispose()
     if runtime.lock_engine is not None:
         await runtime.lock_engine.dispose()
