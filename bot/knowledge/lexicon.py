@@ -144,7 +144,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
     ),
     # where the provider keeps a collected alarm for installation och service to fetch
-    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "kontor", "vårt kontor", "till oss", "hos oss"),
+    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "till oss", "hos oss"),
     "#PARAPLY": (
         "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet", "i systemet",
     ),
