@@ -31,7 +31,10 @@ from bot.knowledge.ranking import IndexedPassage, PassageIndex
 MAX_ANSWER_CHARS = 420
 MAX_OPENING_PASSAGES = 3
 GENERIC_WEIGHT = 0.3
-EXACT_WORD_BONUS = 1.0  # "larmblanketten" written as the step's page sentence writes it
+# "Larmet är installerat, vad nu?" names the main step, not the preparation sentence that
+# happens to say "innan nyckelfri hemtjänst är installerat".
+PREPARATION_WEIGHT = 0.5
+EXACT_WORD_BONUS = 2.0  # "larmblanketten" written as the step's page sentence writes it
 # Below the usual coverage, a passage is still taken when its section is about the very
 # routine the question names ("får larmet ligga i samma påse?" and the return steps).
 MIN_COVERAGE_IN_NAMED_ROUTINE = 0.5
@@ -48,6 +51,8 @@ MAX_SUGGESTIONS = 3
 PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "termination", "alarm_chain"})
 # Routines that branch on the lock: a question that says whether there is one gets the branch.
 LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
+# What places a question among the routines: their things, and the parts of the devices.
+ABOUT_THE_ROUTINES = topics.DOMAIN_CONCEPTS | {"#KNAPP", "#STANGAV", "#LADDARE", "#SLADD", "#BAND", "#PASE", "#LOCK"}
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -161,6 +166,7 @@ class KnowledgeBase:
         terms = self._analyzer.terms(text)
         if not terms:
             return None
+        terms = _declining_what(terms)
         # Question patterns are matched on the words as typed and as corrected (one per line).
         folded = fold(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
@@ -170,6 +176,10 @@ class KnowledgeBase:
         intent = _routine_for(terms)
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
+        if intent is None and not tokens & ABOUT_THE_ROUTINES and self._has_unknown_word(terms):
+            # Nothing of the routines named, and a word the page never uses ("byta pass med en
+            # kollega"): a passage that shares a verb would be about another topic.
+            return None
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
         if gives_lock:
@@ -181,6 +191,14 @@ class KnowledgeBase:
             following = self._next_step_answer(terms, intent)
             if following is not None:
                 return following
+        if topics.WHO_DOES.search(folded):
+            doer = self._who_does_answer(terms, intent, scores)
+            if doer is not None:
+                return doer
+        if _asks_before_installation(tokens, intent):
+            return self._preparation_answer(scores)
+        if "#SISTA" in tokens and intent in ROUTINE_KEYS:
+            return self._last_step_answer(intent, scores)
         if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
             return self._procedure_answer(intent, tokens, scores)
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -213,6 +231,8 @@ class KnowledgeBase:
             # A second passage of the same section nearly as good answers too: show both.
             chosen += [n for n, p in enumerate(self._passages) if p.section == section and n not in chosen
                        and p.kind is Kind.SENTENCE and scores[n] >= RUNNER_UP_SHARE * scores[best]]
+        if intent == CHANGES and self._section_routines.get(section) == CHANGES:
+            chosen = self._whole_section(section)  # the kinds of change and the rule for all of them
         blocks = self._complete(chosen, folded, intent)
         routine = intent or self._section_routines.get(section)
         return self._quoted(blocks, section, routine, scores[best])
@@ -221,11 +241,22 @@ class KnowledgeBase:
 
     def _quoted(self, blocks: Sequence[Block], section: str, routine: str | None, score: float,
                 extra_contacts: Sequence = ()) -> Answer:
+        blocks = list(blocks)
         text = "\n".join(line for block in blocks for line in block.lines)
+        names_form = "blankett" in fold(text)
+        if names_form and "(pdf)" not in text:
+            # "via blanketten nedan", "genom larmblanketten": which form, by its page name.
+            blocks.append(Block((self._passages[self._form_link(section)].text,)))
+            text += "\n" + blocks[-1].lines[0]
         routine = routine if routine in ROUTINE_KEYS else None
         contacts = complete.contacts_for(text, section)
+        if names_form:
+            contacts += complete.form_recipient(contacts, section)
         known = {c.value for c in contacts}
-        contacts += tuple(c for c in extra_contacts if c.value not in known)
+        for contact in extra_contacts:
+            if contact.value not in known:
+                contacts += (contact,)
+                known.add(contact.value)
         return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts)
 
     def _complete(self, chosen: Sequence[int], folded_question: str, intent: str | None) -> list[Block]:
@@ -273,6 +304,9 @@ class KnowledgeBase:
 
     def _group_list(self, group: int) -> set[int]:
         return {n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)}
+
+    def _whole_section(self, section: str) -> list[int]:
+        return [n for n, p in enumerate(self._passages) if p.section == section and p.kind is not Kind.LINK]
 
     def _is_short_section(self, section: str) -> bool:
         sentences = [p for p in self._passages if p.section == section and p.kind is not Kind.LINK]
@@ -323,6 +357,45 @@ class KnowledgeBase:
         section = self._section_of(blocks[0].lines[0]) or routine.title
         return self._quoted(blocks, section, routine.key, 0.0, extra)
 
+    def _who_does_answer(self, terms: Sequence[Term], intent: str | None, scores: list[float]) -> Answer | None:
+        """"Vem skickar larmblanketten?": the step the question names, as the page words it --
+        the page's sentence says who does it."""
+        found = self._step_named_by(terms, intent if intent in ROUTINE_KEYS else None)
+        if found is None:
+            return None
+        routine, step = found
+        position = self._page_position(step.source)
+        if position >= len(scores) or scores[position] < NEIGHBOUR_SHARE * max(scores):
+            return None  # another sentence answers better ("Stockholms trygghetsjour hanterar ...")
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for c in step.contacts]
+        section = self._section_of(step.source) or routine.title
+        return self._quoted([Block((step.source,))], section, routine.key, max(scores), extra)
+
+    def _preparation_answer(self, scores: list[float]) -> Answer:
+        """"Vad ska vi göra innan installationen?": the section the new order's preparation
+        steps quote, whole, in the page's order (inform, secure access, keys or the cost)."""
+        routine = complete.routines_by_key()["new_order"]
+        preparation = [step.source for step in routine.steps if step.phase == "preparation"]
+        section = self._section_of(preparation[0]) or routine.title
+        lines = tuple(p.text for p in self._passages if p.section == section and p.kind is not Kind.LINK)
+        return self._quoted([Block(lines)], section, routine.key, max(scores))
+
+    def _last_step_answer(self, intent: str, scores: list[float]) -> Answer:
+        """"Sista steget vid återlämning?": the step(s) the routine ends with, as the page
+        words them, each branch with its condition."""
+        routine = complete.routines_by_key()[intent]
+        steps = complete.last_steps(routine)
+        blocks = []
+        for step in steps:
+            condition = complete.condition_text(step)
+            blocks.append(Block((step.source,), f"{w.LAST_STEP} {condition}" if condition and len(steps) > 1 else w.LAST_STEP))
+        blocks = complete.merge_same_source(blocks)
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for step in steps for c in step.contacts]
+        section = self._section_of(steps[-1].source) or routine.title
+        return self._quoted(blocks, section, intent, max(scores), extra)
+
     def _routine_answer(self, intent: str, tokens: frozenset[str], scores: list[float], folded: str) -> Answer:
         """The whole routine: the page's own list where it has one, else the routine data."""
         if intent == "return_alarm":
@@ -367,6 +440,8 @@ class KnowledgeBase:
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
             weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
+            if step.phase != "main":
+                weight *= PREPARATION_WEIGHT
             if weight > best_weight:
                 best, best_weight = (routine, step), weight
         return best
@@ -408,6 +483,9 @@ class KnowledgeBase:
         to pick from ("Menade du") and whom to ask; anything else no answer at all."""
         if intent in WHOLE_ROUTINE_WHEN_UNSURE and terms and not self._has_unknown_word(terms):
             return self._routine_answer(intent, tokens, scores, folded)
+        if intent == CHANGES and terms and not self._has_unknown_word(terms):
+            section = next(s for s, r in self._section_routines.items() if r == CHANGES)
+            return self._quoted(self._complete(self._whole_section(section), folded, intent), section, None, max(scores))
         if not tokens & topics.DOMAIN_CONCEPTS:
             return None
         best_by_section: dict[str, float] = {}
@@ -570,6 +648,26 @@ def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> 
         and bool(topics.KEYS_BACK.search(folded))
         and not topics.KEYS_NOT_BACK.search(folded)
     )
+
+
+def _declining_what(terms: list[Term]) -> list[Term]:
+    """"Tacka nej" is declining an order or the customer declining keys and keyless care:
+    with an order and neither keys nor lock named, it is the order."""
+    tokens = frozenset().union(*(term.tokens for term in terms)) if terms else frozenset()
+    if {"#NEKA", "#BESTALL"} <= tokens and not tokens & {"#NYCKEL", "#LAS"}:
+        return [Term(term.surface, term.tokens - {"#AVSTA"}) for term in terms]
+    return terms
+
+
+# What is done before the installation, and the things it is done before.
+_BEFORE_INSTALLATION = frozenset({"#INSTALL", "#INSTSERV", "#BLANKETT"})
+_OTHER_ROUTINES_THINGS = frozenset({"#AVSLUT", "#DEMONT", "#FLYTT", "#UTFORARBYTE", "#OVERTAG", "#ATERLAMNA", "#LARMKEDJA"})
+
+
+def _asks_before_installation(tokens: frozenset[str], intent: str | None) -> bool:
+    """"Vad ska vi göra innan installationen / innan vi skickar blanketten?"."""
+    return ("#INNAN" in tokens and bool(tokens & _BEFORE_INSTALLATION) and intent in (None, "new_order")
+            and not tokens & _OTHER_ROUTINES_THINGS)
 
 
 def _routine_for(terms: Sequence[Term]) -> str | None:

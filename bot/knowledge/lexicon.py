@@ -114,6 +114,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "installation och service", "installation o service", "installationochservice",
         "installation & service", "enheten för installation", "installationsenheten",
         "tekniker", "teknikern", "teknikerna", "larmtekniker", "larmteknikern",
+        "is", "installatör", "installatören", "installatörerna", "montör", "montören",
     ),
     "#OVERLAMNING": (
         "överlämning", "överlämningen", "överlämna", "överlämnar", "överlämnas",
@@ -178,9 +179,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#STEG3": ("3", "tredje", "steg tre", "steg 3"),
     "#STEG4": ("4", "fjärde", "steg fyra", "steg 4"),
     "#STEG5": ("5", "femte", "steg fem", "steg 5"),
+    "#SISTA": ("sista", "sist", "slutsteg", "slutsteget"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
-        "sista", "sist",
     ),
     "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
     "#ANTAL": (
@@ -200,7 +201,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "har öppet", "hur dags", "stänger", "kontorstid", "kontorstider", "tider", "tiderna",
         "kväll", "kvällen", "kvällstid", "natt", "natten", "nattetid",
     ),
-    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar",
+    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar", "dagar", "veckodag",
                    "helg", "helgen", "helger", "helgdag", "helgdagar", "lördag", "söndag"),
     "#ORGFORANDRING": (
         "organisatorisk", "organisatoriska", "omorganisation", "omorganisationen",
@@ -269,6 +270,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#LADDARE", "#LARM"}),
             frozenset({"#LOCK", "#LARM"}),
             frozenset({"#KNAPP", "#LARM"}),
+            frozenset({"=aterlamning"}),  # the return instructions' own heading word
+            frozenset({"=aterlamningen"}),
         ),
     ),
     # "flyttat till äldreboende och larmet ska avslutas" ends the alarm

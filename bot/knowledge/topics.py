@@ -44,7 +44,8 @@ GAPS: tuple[Gap, ...] = (
         "opening_hours",
         "öppettider",
         _pattern(r"\boppettid", r"\boppet\b", r"\bvilka tider\b", r"\btelefontid", r"\bnar kan (man|vi|jag) ringa\b", r"\bhar (de|dom|ni|dem) oppet", r"\bnar stanger\b",
-                 r"\bstanger (de|dom|installation|trygghetsjour|jouren|enheten)", r"\bhur dags\b"),
+                 r"\bstanger (de|dom|installation|trygghetsjour|jouren|enheten)", r"\bhur dags\b",
+                 r"\bnar (oppnar|stanger|slutar)\b", r"\b(oppnar|stanger) (de|dom|installation|is|enheten)\b.*\b(fredag|helg|tidigare)"),
         "Stadens sida anger inte öppettiderna för installation och service. "
         "Den hänvisar till en meny som inte finns med i sidans text.",
         "Utförarbyten sker vardagar under ordinarie öppettider, se meny till höger för installation och "
@@ -61,7 +62,8 @@ GAPS: tuple[Gap, ...] = (
     Gap(
         "form_content",
         "vad blanketten ska innehålla",
-        _pattern(r"\bvad ska (sta|fyllas i|skrivas)\b", r"\bvilka falt\b", r"\bvad (skriver|fyller) (man|vi|jag) i\b"),
+        _pattern(r"\bvad ska (sta|fyllas i|skrivas)\b", r"\bvilka falt\b", r"\bvad (skriver|fyller) (man|vi|jag) i\b",
+                 r"\b(vilka|vad for) (uppgifter|information|info)\b.*\b(fyll|blankett)", r"\bfyllas i\b.*\bblankett"),
         "Stadens sida säger inte vad som ska stå i blanketten, bara vilken blankett som gäller.",
         "The page names the form and links it; its fields are in the PDF, not on the page.",
     ),
@@ -84,6 +86,14 @@ GAPS: tuple[Gap, ...] = (
         ask="trygghetsjour",
     ),
     Gap(
+        "not_home",
+        "när kunden inte är hemma",
+        _pattern(r"\binte (ar |e )?hemma\b", r"\binte (oppnar|slapper in)\b", r"\binte (ar |e )?antraffbar"),
+        "Stadens sida säger inte vad som gäller om kunden inte är hemma eller inte öppnar.",
+        "The page asks the provider to secure access to the home before contacting installation "
+        "och service, and says nothing of a visit that fails.",
+    ),
+    Gap(
         "price",
         "kostnader",
         _pattern(r"\bvad kostar\b", r"\bkostar (det|larmet|laset|en|ett)\b", r"\bhur mycket kostar\b",
@@ -95,7 +105,7 @@ GAPS: tuple[Gap, ...] = (
         "device_fault",
         "fel på larmet",
         _pattern(r"\bpiper\b", r"\bbatteri", r"\binte (fungerar|funkar|fungera|funka)\b", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
-                 r"\bfelanmal", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
+                 r"\bfelanmal", r"\bsonder\b", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
                  r"\brackvidd", r"\bladdas inte\b", r"\bgar inte att\b"),
         "Stadens sida säger inget om fel på larmet eller låset.",
         "The page covers ordering, changes, ending and returning, not faults or testing.",
@@ -151,6 +161,8 @@ NEXT_STEP = _pattern(
     r"\bnasta\b", r"\bvad (gor|ska) (jag|vi|man) (nu|sen|sedan|da)\b", r"\bvad nu\b", r"\bsen da\b",
     r"\bsedan da\b", r"\bvad hander (efter|sen|sedan|nu|da)\b", r"\boch sen\b", r"\bvad kommer (sen|sedan|efter)\b",
     r"\befter att (vi|jag|man|ni) (har )?\w+", r"\bklart,? vad\b", r"\bvad gor (jag|vi) (efter|da)\b",
+    # "installation o service har återkopplat, vad e sista steget": a step done, then a question
+    r"\bhar (\w+ ){0,2}\w+(at|it|tt)\b[ ,.]+(vad|va|hur)\b",
 )
 
 # "Får vi lämna nycklarna", "när ger vi tillbaka nycklarna": the keys go back to the customer.
@@ -169,3 +181,7 @@ PROCEDURE = _pattern(
     r"\bhur (avslutar|hanterar|anmaler|meddelar) (man|vi|jag|ni)\b", r"\bhur\s*\??$", r"\brutin(en)? for\b",
     r"\bhur gar det till\b", r"\bvad gor (vi|jag|man|ni)\b(?! (nu|sen|sedan|da|efter)\b)",
 )
+
+# "Vem skickar larmblanketten?", "vem aktiverar beställningen?": who does a step -- the step's
+# page sentence names the one who does it. Not "vem ska vi meddela/maila": whom to contact.
+WHO_DOES = _pattern(r"\bvem (som )?(?!(ska|bor|maste) (vi|jag|man|ni) )(?!(kontakt|mejl|mail|ring|meddela|informera|skriv|fraga|vand))\w+")

@@ -16,7 +16,7 @@ EVERY_TRY = 4
 
 
 async def _case(bot, reference):
-    return await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    return await bot.runtime.cases.get_by_reference(reference)
 
 
 async def test_a_failed_reply_is_sent_again_on_redelivery_and_the_action_is_not_repeated(bot, connector):
@@ -35,7 +35,7 @@ async def test_a_failed_reply_is_sent_again_on_redelivery_and_the_action_is_not_
         raise AssertionError("the redelivery never got its reply through")
     reference = last_reference(connector)
     assert connector.sent[-1].cards and reference in connector.sent[-1].text
-    cases = await bot.runtime.extras["services"].cases.open_cases_for_user(teams.ANNA.aad_object_id)
+    cases = await bot.runtime.cases.open_cases_for_user(teams.ANNA.aad_object_id)
     assert [case.reference for case in cases] == [reference]
     third = await bot.post(answer)  # delivered once more: nothing left to send, nothing run
     assert third.status == 200
@@ -67,7 +67,7 @@ async def test_a_failed_turn_saves_nothing_and_says_so(bot, connector, monkeypat
         listener_calls.append(case.reference)
         raise RuntimeError("the outbox is broken")
 
-    bot.runtime.extras["services"].cases.add_listener(broken_listener)
+    bot.runtime.cases.add_listener(broken_listener)
     reply = await say(bot, chat, "klar")
     assert reply.status == 200 and listener_calls == [reference]
     assert "ingenting sparades" in connector.texts()[-1]
