@@ -73,7 +73,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     storage = SqlStorage(sessions)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
-    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours))
+    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
+                             reply_budget_s=settings.reply_timeout_seconds)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)
