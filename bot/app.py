@@ -11,25 +11,22 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from . import __version__
-from .teams.activity_json import read_activity
-from .teams.adapter import create_adapter, widen_default_executor
+from .composition import Runtime, build_runtime
 from .config import Settings
-from .db import create_engine, migrate, ping, session_factory
+from .db import migrate, ping
+from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
-from .teams.handler import LarmlotsenBot
-from .teams.storage import SqlConversationState, SqlStorage
-from .teams.turn_guards import ConversationSerializer, TenantAllowlist
-from .teams.turns import AtomicTurns, RepliesNotDelivered
+from .teams.activity_json import read_activity
+from .teams.adapter import widen_default_executor
+from .teams.turns import RepliesNotDelivered
 
 log = logging.getLogger(__name__)
 
@@ -37,50 +34,10 @@ APP_KEY = web.AppKey("larmlotsen", object)
 _MAINTENANCE_EVERY_S = 3600
 
 
-@dataclass
-class Runtime:
-    """Everything one running bot holds, built once at start-up."""
-
-    settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker
-    lock_engine: AsyncEngine | None
-    storage: SqlStorage
-    adapter: Any
-    bot: LarmlotsenBot
-    redelivery: AtomicTurns
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    started_at: float = field(default_factory=time.monotonic)
-    background: list[asyncio.Task] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    from dialogs.wiring import build_conversation  # dialogs depend on bot, not the other way round
-
-    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-    sessions = session_factory(engine)
-    lock_engine = None if engine.url.get_backend_name() == "sqlite" else create_engine(
-        settings.database_url, pool_size=settings.db_pool_size
-    )
-    storage = SqlStorage(sessions)
-    conversation_state = SqlConversationState(storage)
-    adapter = create_adapter(settings)
-    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours))
-    adapter.use(TenantAllowlist(settings.tenant_allowlist))
-    adapter.use(ConversationSerializer(lock_engine))
-    adapter.use(redelivery)
-    extras: dict[str, Any] = {}
-    bot = build_conversation(settings=settings, sessions=sessions, conversation_state=conversation_state,
-                             adapter=adapter, extras=extras)
-    return Runtime(settings=settings, engine=engine, sessions=sessions, lock_engine=lock_engine, storage=storage,
-                   adapter=adapter, bot=bot, redelivery=redelivery, extras=extras)
-
-
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = system_clock) -> web.Application:
     install_log_guard()
     app = web.Application(client_max_size=settings.max_body_bytes)
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, clock)
     app[APP_KEY] = runtime
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -101,8 +58,7 @@ async def _get_ready(runtime: Runtime) -> None:
     try:
         if runtime.settings.run_migrations:
             await migrate(runtime.engine)
-        for hook in runtime.extras.get("on_ready", []):
-            await hook(runtime)
+        runtime.background.extend(runtime.notifications.start())
     except Exception:
         log.exception("start-up failed: the bot stays not ready (see /healthz)")
         return
@@ -124,7 +80,7 @@ async def _maintenance(runtime: Runtime) -> None:
                 log.info("housekeeping: %d activity ids and %d idle conversation states purged",
                          purged_ids, purged_states)
             await run_retention(runtime.sessions, RetentionPolicy.from_settings(runtime.settings),
-                                datetime.now(timezone.utc))
+                                runtime.clock())
         except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
             log.exception("housekeeping failed; will try again")
         await asyncio.sleep(_MAINTENANCE_EVERY_S)
@@ -135,8 +91,9 @@ async def _stop(app: web.Application) -> None:
     for task in runtime.background:
         task.cancel()
     await asyncio.gather(*runtime.background, return_exceptions=True)
-    for hook in runtime.extras.get("on_stop", []):
-        await hook(runtime)
+    await runtime.notifications.stop()
+    await runtime.adapter.connector.close()
+    await runtime.cases.dispose()
     await runtime.engine.dispose()
     if runtime.lock_engine is not None:
         await runtime.lock_engine.dispose()
@@ -252,8 +209,8 @@ async def export_download(request: web.Request) -> web.Response:
     from .cases.reports import export_events_csv
 
     runtime: Runtime = request.app[APP_KEY]
-    now = datetime.now(timezone.utc)
-    grant = runtime.extras["export_links"].verify(request.match_info["token"], now)
+    now = runtime.clock()
+    grant = runtime.export_links.verify(request.match_info["token"], now)
     if grant is None:
         return web.json_response({"error": "the link is invalid or has expired"}, status=403)
     if grant.admin_id.lower() not in {admin.lower() for admin in runtime.settings.admin_ids}:
@@ -262,8 +219,7 @@ async def export_download(request: web.Request) -> web.Response:
     if not await _claim_export_link(runtime, grant, now):
         log.warning("audit export link %s…: a second download refused", grant.link_id[:6])
         return web.json_response({"error": "the link has already been used; ask for a new export"}, status=410)
-    services = runtime.extras["services"]
-    csv_text = await export_events_csv(runtime.sessions, services.cases.engine, grant.start, grant.end)
+    csv_text = await export_events_csv(runtime.sessions, runtime.cases.engine, grant.start, grant.end)
     log.info("audit export %s..%s downloaded (granted to %s)", grant.start, grant.end, grant.admin_id)
     filename = f"larmlotsen-{grant.start}-{grant.end}.csv"
     return web.Response(body=("\ufeff" + csv_text).encode("utf-8"), content_type="text/csv", charset="utf-8",

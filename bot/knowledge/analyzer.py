@@ -18,6 +18,9 @@ from bot.knowledge.fuzzy import TypoCorrector, edit_distance
 from bot.knowledge.lexicon import CONCEPTS
 from bot.knowledge.normalize import STOPWORDS, stem, words
 
+# Swedish endings of definite form, plural and genitive, tried before a typo correction.
+INFLECTION_ENDINGS = ("en", "et", "n", "t", "er", "ar", "or", "na", "erna", "arna", "s")
+MIN_INFLECTED_LENGTH = 5
 MAX_PHRASE_GAP = 2  # "stänger jag av", "lämnar vi sedan tillbaka"
 MIN_COMPOUND_LENGTH = 7
 MIN_PART_LENGTH = 3
@@ -48,7 +51,8 @@ class Analyzer:
         self._load_lexicon()
         self.known_words: frozenset[str] = frozenset(page_counts) | frozenset(self._lexicon_words)
         self._known_stems: frozenset[str] = frozenset(stem(word) for word in self.known_words)
-        self._corrector = TypoCorrector(self.known_words, dict(page_counts))
+        # Fillers are corrected too ("vraför", "gller"), so a slip in one is not an unknown word.
+        self._corrector = TypoCorrector(self.known_words | STOPWORDS, dict(page_counts))
 
     def _load_lexicon(self) -> None:
         concepts_by_phrase: dict[tuple[str, ...], set[str]] = {}
@@ -105,6 +109,9 @@ class Analyzer:
         known word it most likely misspells, else the word unchanged."""
         if word in STOPWORDS or word.isdigit() or self._is_known(word):
             return word
+        inflected = self._known_inflection(word)
+        if inflected is not None:
+            return inflected
         corrected = self._corrector.correct(word)
         if corrected is not None and edit_distance(word, corrected) == 1:
             # One slip from a known word beats a guessed compound ("opptetider" is not "oppte|tider").
@@ -112,6 +119,18 @@ class Analyzer:
         if self._compound_parts(word, allow_modifier_only=False):
             return word
         return corrected or word
+
+    def _known_inflection(self, word: str) -> str | None:
+        """The page's form of a word the stemmer leaves apart: "insats" is the page's
+        "insatsen", "blankett" its "blanketten" -- an ending added or taken off."""
+        if len(word) < MIN_INFLECTED_LENGTH:
+            return None
+        for ending in INFLECTION_ENDINGS:
+            if word + ending in self.known_words:
+                return word + ending
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_INFLECTED_LENGTH and word[: -len(ending)] in self.known_words:
+                return word[: -len(ending)]
+        return None
 
     def _word_terms(self, word: str, word_stem: str) -> list[Term]:
         if word.isdigit() or self._is_known(word):
@@ -150,6 +169,11 @@ class Analyzer:
                     # An unknown modifier still says what the word is about
                     # ("sjuk|anmäler"), unless it is too short to mean much ("hem").
                     return (modifier, head) if len(modifier) > MIN_PART_LENGTH else (head,)
+            if known_modifier and len(head) >= MIN_HEAD_LENGTH and not self._is_known(head):
+                # A slip in the head of a compound: "larm|bställning", "installations|ebställningen".
+                corrected = self._corrector.correct(head)
+                if corrected is not None and corrected not in STOPWORDS and edit_distance(head, corrected) == 1:
+                    return (_without_linking_s(modifier, self._is_known), corrected)
             if not fallback and len(head) > MIN_PART_LENGTH and len(modifier) > MIN_PART_LENGTH and known_modifier:
                 fallback = (modifier, head)
         return fallback if allow_modifier_only else ()

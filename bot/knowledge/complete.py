@@ -35,6 +35,9 @@ RECIPIENTS = {
 _NAMES_INSTALLATION = re.compile(r"installation (och|o|&) service")
 # "enheten för installation och service vid/på Stockholms trygghetsjour" is the unit, not the
 # alarm centre's own address.
+# The return form is sent "via e-post till Stockholms trygghetsjour", and the page gives
+# installationochservice@stockholm.se right under it: that is the form's address.
+_FORM_TO_CENTRE = re.compile(r"skicka den via e-post till stockholms trygghetsjour")
 _UNIT_OF_TRYGGHETSJOUR = re.compile(r"installation och service (vid|pa) stockholms trygghetsjour")
 
 
@@ -60,10 +63,18 @@ def contacts_for(text: str, topic: str, named_units: bool = True) -> tuple[Answe
     if named_units:
         if _NAMES_INSTALLATION.search(folded) and INSTALLATION_OCH_SERVICE_EMAIL not in emails:
             emails.append(INSTALLATION_OCH_SERVICE_EMAIL)
-        names_centre = "stockholms trygghetsjour" in _UNIT_OF_TRYGGHETSJOUR.sub("", folded)
+        names_centre = "stockholms trygghetsjour" in _FORM_TO_CENTRE.sub("", _UNIT_OF_TRYGGHETSJOUR.sub("", folded))
         if names_centre and not emails:
             emails.append(TRYGGHETSJOUR_EMAIL)
     return tuple(email_contact(a, topic) for a in emails) + tuple(phone_contact(n) for n in phones)
+
+
+def form_recipient(contacts: Sequence[AnswerContact], topic: str) -> tuple[AnswerContact, ...]:
+    """The form goes to installation och service: the page gives its address under the
+    form's own instructions ("skicka den via e-post" / "E-post: installationochservice@...")."""
+    if any(c.value == INSTALLATION_OCH_SERVICE_EMAIL for c in contacts):
+        return ()
+    return (email_contact(INSTALLATION_OCH_SERVICE_EMAIL, topic),)
 
 
 def whom_to_ask(topic: str, ask: str = "installation") -> tuple[AnswerContact, ...]:
@@ -84,7 +95,20 @@ def condition_text(step: Step) -> str | None:
 def next_steps(routine: Routine, done: Step) -> list[Step]:
     """The steps that wait directly for `done`, in the routine's order (preparation steps of
     a new order come before step 2 and do not follow any step)."""
-    return [step for step in routine.steps if done.id in step.requires and step.phase == "main"]
+    following = [step for step in routine.steps if done.id in step.requires and step.phase == "main"]
+    # "Trygghetslarmet är återlämnat" marks a state, quoting the section's opening: what the
+    # staff do next is the step after it (the keys).
+    return [after for step in following
+            for after in (next_steps(routine, step) if step.confirms_alarm_returned else [step])]
+
+
+def last_steps(routine: Routine) -> list[Step]:
+    """The steps the staff end the routine with, one per branch: those no later step waits
+    for, leaving out a state the routine reaches and the keys that wait for it."""
+    doing = [step for step in routine.steps if step.phase == "main" and not step.confirms_alarm_returned
+             and not step.hands_back_keys]
+    awaited = {required for step in doing for required in step.requires}
+    return [step for step in doing if step.id not in awaited]
 
 
 def next_step_blocks(routine: Routine, done: Step) -> tuple[Block, ...]:
@@ -96,10 +120,10 @@ def next_step_blocks(routine: Routine, done: Step) -> tuple[Block, ...]:
         condition = condition_text(step)
         title = w.NEXT_STEP_IF.format(condition=condition) if condition else w.NEXT_STEP
         blocks.append(Block((step.source,), title))
-    return tuple(_merge_same_source(blocks))
+    return tuple(merge_same_source(blocks))
 
 
-def _merge_same_source(blocks: Sequence[Block]) -> list[Block]:
+def merge_same_source(blocks: Sequence[Block]) -> list[Block]:
     """One block per sentence; a sentence that several conditions share applies to all of
     them ("Överlämning av nycklar sker hos den enskilde", leaving and receiving), so it loses
     its title."""
@@ -149,7 +173,7 @@ def procedure_blocks(routine: Routine, facts: dict, order=None) -> tuple[Block, 
             continue
         if " ".join(rule.source.split()) not in quoted and ":" not in rule.source[-1:]:
             blocks.append(Block((rule.source,)))
-    merged = _merge_same_source(blocks)
+    merged = merge_same_source(blocks)
     if order is not None:
         merged.sort(key=lambda block: order(block.lines[0]))  # the page's own order
     return tuple(_joined_untitled(merged))

@@ -60,13 +60,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#UTFORARBYTE": (
         "utförarbyte", "utförarbyten", "utförarbytet", "byta utförare", "byter utförare",
         "byte av utförare", "ny utförare", "nya utförare", "annan utförare", "byta hemtjänst",
-        "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare",
+        "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare", "bytt utförare", "bytte utförare", "byts utförare", "bytt hemtjänst",
         "byta företag", "byter företag", "byter till oss", "byta till oss",
-        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst",
+        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst", "annan hemtjänst", "annan hemtjänstutförare", "ny hemtjänst",
     ),
     "#FLYTT": (
         "flytt", "flytta", "flyttar", "flyttat", "flyttas", "flyttning", "flytten",
-        "ny adress", "nytt boende", "ny bostad", "ny lägenhet", "flyttas med", "flytta med",
+        "ny adress", "nytt boende", "ny bostad", "ny lägenhet", "nytt ställe", "annat ställe", "annat boende", "nytt hem", "bo någon annanstans", "flyttas med", "flytta med",
         "flyttar med",
     ),
     "#OVERTAG": (
@@ -90,7 +90,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#INSTALL": (
         "installation", "installationen", "installera", "installerar", "installeras",
         "installerat", "nyinstallation", "montera", "monterar", "sätta upp", "sätter upp",
-        "koppla in", "kopplar in",
+        "koppla in", "kopplar in", "uppsatt", "uppsatta", "satt upp", "satte upp", "installerad", "installerade",
     ),
     "#BESTALL": (
         "beställning", "beställningen", "beställningar", "beställa", "beställer", "beställt",
@@ -114,6 +114,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "installation och service", "installation o service", "installationochservice",
         "installation & service", "enheten för installation", "installationsenheten",
         "tekniker", "teknikern", "teknikerna", "larmtekniker", "larmteknikern",
+        "is", "installatör", "installatören", "installatörerna", "montör", "montören",
     ),
     "#OVERLAMNING": (
         "överlämning", "överlämningen", "överlämna", "överlämnar", "överlämnas",
@@ -140,10 +141,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "#UTFORARE": (
         "utförare", "utföraren", "utförarna", "utförarens", "hemtjänstutförare",
-        "utförarenheten", "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
+        "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
     ),
+    # where the provider keeps a collected alarm for installation och service to fetch
+    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "till oss", "hos oss"),
     "#PARAPLY": (
-        "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet",
+        "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet", "i systemet",
     ),
     "#ACCEPT": (
         "acceptera", "accepterar", "accepteras", "accepterat", "godkänna", "godkänner",
@@ -178,9 +181,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#STEG3": ("3", "tredje", "steg tre", "steg 3"),
     "#STEG4": ("4", "fjärde", "steg fyra", "steg 4"),
     "#STEG5": ("5", "femte", "steg fem", "steg 5"),
+    "#SISTA": ("sista", "sist", "slutsteg", "slutsteget"),
     "#HAMTA": (
         "hämta", "hämtar", "hämtas", "hämtning", "hämtningen", "plocka upp", "komma och hämta",
-        "sista", "sist",
     ),
     "#LADDANER": ("ladda ner", "ladda ned", "laddar ner", "laddar ned", "ladda hem", "hämta ner"),
     "#ANTAL": (
@@ -200,12 +203,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "har öppet", "hur dags", "stänger", "kontorstid", "kontorstider", "tider", "tiderna",
         "kväll", "kvällen", "kvällstid", "natt", "natten", "nattetid",
     ),
-    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar",
+    "#ARBETSDAG": ("arbetsdag", "arbetsdagar", "vardag", "vardagar", "vardagarna", "veckodagar", "dagar", "veckodag",
                    "helg", "helgen", "helger", "helgdag", "helgdagar", "lördag", "söndag"),
     "#ORGFORANDRING": (
         "organisatorisk", "organisatoriska", "omorganisation", "omorganisationen",
         "omorganisering", "verksamhetsövergång", "många kunder", "flera kunder",
-        "utförarkedjan",
+        "utförarkedjan", "område", "området", "helt område", "hela området", "stadsdel", "stadsdelen",
     ),
     "#LASOPPNING": ("låsöppning", "låsöppningen", "låssmed", "låssmeden", "bryta upp"),
     "#BETALA": ("betala", "betalar", "betalas", "bekosta", "bekostar", "står för kostnaden"),
@@ -237,7 +240,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
     "#BEHORIGHET": ("behörighet", "behörigheter", "behörigheten", "behörig", "rättighet", "rättigheter"),
     # the second device of the return instructions: "Öppna locket på baksidan av larmet"
-    "#LOCK": ("lock", "locket", "baksida", "baksidan"),
+    "#LOCK": ("lock", "locket", "baksida", "baksidan", "bak", "baktill"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",
@@ -269,6 +272,8 @@ ROUTINE_INTENTS: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
             frozenset({"#LADDARE", "#LARM"}),
             frozenset({"#LOCK", "#LARM"}),
             frozenset({"#KNAPP", "#LARM"}),
+            frozenset({"=aterlamning"}),  # the return instructions' own heading word
+            frozenset({"=aterlamningen"}),
         ),
     ),
     # "flyttat till äldreboende och larmet ska avslutas" ends the alarm

@@ -8,6 +8,7 @@ STEP_BEFORE = "Steget före"
 NEXT_STEP = "Nästa steg"
 NEXT_STEP_IF = "Nästa steg {condition}"
 ROUTINE_DONE = "Det var sista steget"
+LAST_STEP = "Sista steget"
 KEYS_AFTER_INSTALLATION = "Efter installationen"
 KEYS_AT_END = "Vid avslut och återlämning av larmet"
 

@@ -18,7 +18,7 @@ CHANNEL_ID = teams.TEAM_ID  # the General channel's id is the team id
 def speed_up(bot) -> None:
     """Fast retries, and no periodic scan: on a working day after 08:30 it would post the day's
     digest into the channel the test subscribes (the scan has its own tests, with a frozen clock)."""
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     notifications.tasks[1].cancel()
     notifications.worker.policy = fast_policy()
     notifications.worker.tuning.poll_s = 0.05
@@ -106,7 +106,7 @@ async def test_notices_off_stops_them_and_status_tells(bot, connector):
 
 async def test_a_failed_notice_is_shown_by_the_status_command(bot, connector):
     speed_up(bot)
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     notifications.tasks[0].cancel()  # deliver by hand below, so the failure hits the notice
     channel = teams.channel()
     await bot.post(teams.message(channel, bot.service_url, "notiser här"))
@@ -130,7 +130,7 @@ async def test_home_team_follows_use_unless_pinned_with_mitt_team(bot, connector
     other_team = "19:team-norr@thread.tacv2"
     await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
     await bot.post(teams.message(teams.channel(other_team), bot.service_url, "notiser här"))
-    subscriptions = bot.runtime.extras["notifications"].subscriptions
+    subscriptions = bot.runtime.notifications.subscriptions
     user = teams.ANNA.aad_object_id
     assert await subscriptions.home_team(user) == other_team, "the last channel used"
 
@@ -140,7 +140,7 @@ async def test_home_team_follows_use_unless_pinned_with_mitt_team(bot, connector
     assert await subscriptions.home_team(user) == teams.TEAM_ID, "pinned: helping out elsewhere does not move it"
 
     reference = await start_new_order(bot, teams.personal(), priority=False)
-    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    case = await bot.runtime.cases.get_by_reference(reference)
     assert case.team_id == teams.TEAM_ID
     await wait_for(lambda: channel_posts(connector))
     assert channel_posts(connector, conversation=other_team) == []
@@ -154,7 +154,7 @@ async def test_mitt_team_in_personal_chat_explains_where_to_type_it(bot, connect
 async def test_a_restart_delivers_what_was_pending(bot, connector):
     speed_up(bot)
     await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     notifications.tasks[0].cancel()  # the worker is down when the case starts
     await asyncio.gather(notifications.tasks[0], return_exceptions=True)
     reference = await start_new_order(bot, teams.personal(), priority=False)
@@ -176,7 +176,7 @@ async def test_status_in_personal_chat_is_the_home_teams(bot, connector):
 async def test_a_committed_notice_wakes_the_worker_at_once(bot, connector):
     speed_up(bot)
     await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
-    bot.runtime.extras["notifications"].worker.tuning.poll_s = 60
+    bot.runtime.notifications.worker.tuning.poll_s = 60
     await asyncio.sleep(0.1)  # the worker is now in a long sleep
     await start_new_order(bot, teams.personal(), priority=False)
     await wait_for(lambda: channel_posts(connector), timeout_s=2)
@@ -210,7 +210,7 @@ async def test_a_group_chat_gets_its_own_cases_as_plain_posts(bot, connector):
 
 async def test_status_shows_notices_being_retried(bot, connector):
     speed_up(bot)
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     notifications.tasks[0].cancel()
     await asyncio.gather(notifications.tasks[0], return_exceptions=True)
     channel = teams.channel()

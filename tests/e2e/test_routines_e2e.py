@@ -17,7 +17,7 @@ ROUTINES = routine_catalog("Paraplysystemet")
 # How each routine's questions are answered: (card value or typed text) per fact, in order.
 WALKS = {
     "ny beställning": ("new_order", [{"answer": "ja"}, "nej"]),
-    "utförarbyte": ("provider_change", [{"answer": "leaving"}, "ja", {"answer": "nej"}]),
+    "utförarbyte": ("provider_change", [{"answer": "nej"}, {"answer": "leaving"}, "ja", {"answer": "ja"}]),
     "flytt": ("move", ["ja"]),
     "övertagande": ("takeover", []),
     "avslut": ("termination", [{"answer": "nej"}, "ja"]),
@@ -67,14 +67,14 @@ async def test_walk_every_routine_to_its_last_step(bot, connector, typed):
     assert close, "every step done: the card offers to close the case"
     reply = await bot.post(teams.card_execute(chat, bot.service_url, "closeCase", close[0]["data"]))
     assert "Avslutat" in str(reply.body["value"])
-    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    case = await bot.runtime.cases.get_by_reference(reference)
     assert case.status.value == "closed"
     assert clicks == len(case.steps)
 
 
 async def _refuse_one_out_of_order_step(bot, chat, card, routine, reference):
     available = {a["data"]["stepId"] for a in execute_actions(card) if a["verb"] == "completeStep"}
-    case = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    case = await bot.runtime.cases.get_by_reference(reference)
     blocked = [step for step in case.steps if step.id not in available]
     if not blocked:
         return  # a one-step routine: nothing can be out of order
@@ -85,5 +85,5 @@ async def _refuse_one_out_of_order_step(bot, chat, card, routine, reference):
     assert reply.body["type"] == "application/vnd.microsoft.activity.message"
     assert reply.body["value"].startswith("Det gick inte: ")
     assert "kan inte markeras klart förrän" in reply.body["value"] or "nycklar" in reply.body["value"]
-    after = await bot.runtime.extras["services"].cases.get_by_reference(reference)
+    after = await bot.runtime.cases.get_by_reference(reference)
     assert after.events == case.events, "a refused step changes nothing"

@@ -82,7 +82,7 @@ async def test_retention_purges_only_cases_ended_long_ago_and_logs_it(bot, conne
         await session.execute(update(CaseRow).where(CaseRow.reference == old).values(ended_at=now - timedelta(days=800)))
     purged = await purge_ended_cases(bot.runtime.sessions, 24, now)
     assert purged == [old]
-    cases = bot.runtime.extras["services"].cases
+    cases = bot.runtime.cases
     assert await cases.get_by_reference(old) is None
     assert await cases.get_by_reference(recent) is not None
     assert "retention: purged 1 case(s)" in caplog.text and old in caplog.text

@@ -46,7 +46,7 @@ class BotInAThread:
             return error.code
 
     def case(self, reference: str):
-        return self.run(self.server.runtime.extras["services"].cases.get_by_reference(reference))
+        return self.run(self.server.runtime.cases.get_by_reference(reference))
 
     def close(self) -> None:
         self.run(self.server.stop())

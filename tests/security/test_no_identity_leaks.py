@@ -53,7 +53,7 @@ async def test_no_personnummer_in_any_table_log_or_message(bot, connector, caplo
     refused = await _type_numbers(bot, connector)
     assert refused == len(TYPED)
     await _numbers_in_names(bot, connector)
-    await bot.runtime.extras["notifications"].worker.drain()
+    await bot.runtime.notifications.worker.drain()
 
     everything = TYPED + IN_NAMES + IN_PLACES
     tables = await _table_dump(bot)

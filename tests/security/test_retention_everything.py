@@ -46,7 +46,7 @@ async def count(bot, column, *where) -> int:
 
 
 async def test_a_purged_case_leaves_nothing_and_its_card_says_so(bot, connector):
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     room = teams.channel()
     await say(bot, room, "notiser här")
     reference = await start_case(bot, connector, room)
@@ -76,7 +76,7 @@ async def test_a_purged_case_leaves_nothing_and_its_card_says_so(bot, connector)
 
 
 async def test_an_untouched_open_case_is_marked_announced_and_then_purged(bot, connector):
-    notifications = bot.runtime.extras["notifications"]
+    notifications = bot.runtime.notifications
     room = teams.channel()
     await say(bot, room, "notiser här")
     forgotten = await start_case(bot, connector, room)
