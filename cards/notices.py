@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.domain import Case, CaseEvent, Contact
 
+from .checklist import mail_link
 from .base import (
     adaptive_card,
     container,
@@ -208,7 +209,9 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
     actions = []
     if decline is not None:
         body.append(text_block(decline.instruction, weight="Bolder"))
-        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), decline.contact.link))
+        link = mail_link(case, decline.contact, reason=event.text)
+        body.append(text_block(f"E-post: [{decline.contact.address}]({link})", spacing="None"))
+        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), link))
     actions.append(submit(SHOW_CASE, {"command": f"ärende {case.reference}"}))
     return adaptive_card(body, actions)
 

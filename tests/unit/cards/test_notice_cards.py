@@ -69,7 +69,9 @@ def test_the_declined_card_says_to_mail_the_alarm_centre_at_once():
     declined = new_order(False).decline(ANNA, AT, None).case
     card = cards.declined_card(declined, declined.events[-1])
     assert "omgående" in str(card)
-    assert any(a.get("url") == "mailto:trygghetslarm@stockholm.se" for a in card["actions"])
+    urls = [a["url"] for a in card["actions"] if a.get("url", "").startswith("mailto:")]
+    assert urls and urls[0].startswith("mailto:trygghetslarm@stockholm.se?subject=")
+    assert "Vi%20meddelar%20att%20vi%20inte%20accepterar" in urls[0]
 
 
 def test_a_reminder_calls_a_step_late_only_against_a_page_deadline_and_says_what_to_do_now():
