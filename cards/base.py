@@ -7,17 +7,16 @@ them; the dialogs wrap them in Bot Framework attachments.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+
 from zoneinfo import ZoneInfo
 
 from bot.domain import plain_text
+from bot.domain.timefmt import day_text, local_time  # noqa: F401 - the one date format, re-exported
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 # --- user text ----------------------------------------------------------------------------------
@@ -58,13 +57,43 @@ def literal(text: str | None, limit: int = LITERAL_MAX, *, markdown: bool = True
     return f"{text[:numbered.end()]}\\{text[numbered.end():]}" if numbered else text
 
 
-def adaptive_card(body: list[dict], actions: list[dict] | None = None, **extra) -> dict:
+FALLBACK_MAX = 400
+
+
+def adaptive_card(body: list[dict], actions: list[dict] | None = None, *, fallback_text: str | None = None,
+                  **extra) -> dict:
+    """A card with a `fallbackText` (what a client that cannot draw it shows): given, or the card's
+    first lines."""
     card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
-            "msteams": {"width": "Full"}}
+            "msteams": {"width": "Full"}, "fallbackText": fallback_text or _first_lines(body)}
     if actions:
         card["actions"] = actions
     card.update(extra)
     return card
+
+
+def _first_lines(body: list[dict]) -> str:
+    texts: list[str] = []
+    for element in _visible_text_blocks(body):
+        texts.append(element)
+        if sum(len(t) for t in texts) >= FALLBACK_MAX:
+            break
+    text = " – ".join(texts).replace("**", "")
+    return (text[: FALLBACK_MAX - 1] + "…") if len(text) > FALLBACK_MAX else text or "Larmlotsen"
+
+
+def _visible_text_blocks(node):
+    if isinstance(node, dict):
+        if node.get("isVisible") is False:
+            return
+        if node.get("type") == "TextBlock" and isinstance(node.get("text"), str):
+            yield node["text"]
+        for key in ("items", "columns", "body"):
+            if isinstance(node.get(key), list):
+                yield from _visible_text_blocks(node[key])
+    elif isinstance(node, list):
+        for item in node:
+            yield from _visible_text_blocks(item)
 
 
 def attachment(card: dict) -> dict:
@@ -99,19 +128,14 @@ def open_url(title: str, url: str) -> dict:
     return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
+def page_deadline(step) -> bool:
+    """Whether a step's deadline is the page's (only those make a step late; a configured time
+    only reminds)."""
+    return step is not None and step.deadline is not None and step.deadline.page_given
+
+
 def execute(title: str, verb: str, data: dict, **extra) -> dict:
     """Action.Execute (Universal Actions), falling back to Action.Submit with the same data for
     clients that do not know it; the bot treats both the same way."""
     fallback = submit(title, {"verb": verb, **data})
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, "fallback": fallback, **extra}
-
-
-def local_time(moment: datetime) -> str:
-    """'26 nov 2026 kl. 14:05' in Stockholm time."""
-    local = moment.astimezone(STOCKHOLM)
-    return f"{day_text(local.date())} kl. {local:%H:%M}"
-
-
-def day_text(day: date) -> str:
-    """'7 dec 2026'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

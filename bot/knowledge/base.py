@@ -15,6 +15,7 @@ answer rather than a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ GENERIC_WEIGHT = 0.3
 # "Larmet är installerat, vad nu?" names the main step, not the preparation sentence that
 # happens to say "innan nyckelfri hemtjänst är installerat".
 PREPARATION_WEIGHT = 0.5
+LATEST_SHARE = 0.6  # steps named this well besides the best: the question lists what is done
 EXACT_WORD_BONUS = 2.0  # "larmblanketten" written as the step's page sentence writes it
 # Below the usual coverage, a passage is still taken when its section is about the very
 # routine the question names ("får larmet ligga i samma påse?" and the return steps).
@@ -53,6 +55,8 @@ PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "term
 LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
 # What places a question among the routines: their things, and the parts of the devices.
 ABOUT_THE_ROUTINES = topics.DOMAIN_CONCEPTS | {"#KNAPP", "#STANGAV", "#LADDARE", "#SLADD", "#BAND", "#PASE", "#LOCK"}
+# Ways of getting in touch ("samtal", "mejl"): no evidence of what a question is about.
+HOW_TO_REACH = frozenset({"#TELEFON", "#EPOST"})
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -161,7 +165,33 @@ class KnowledgeBase:
     def answer(self, question: str) -> Answer | None:
         """The page's answer to a question about the routines; "the page does not say" for
         what the page leaves out; nearest sections to choose from when no passage answers
-        confidently; None for a question that is not about the routines at all."""
+        confidently; None for a question that is not about the routines at all. A message
+        with two questions ("vem hämtar larmet och hur meddelar vi IS?") gets both answers."""
+        parts = _questions_in(question_text(question))
+        whole = self._answer_one(question)
+        if len(parts) < 2 or whole is None or not whole.answered:
+            return whole
+        # The later question leans on the first for its subject ("... och hur meddelar vi IS?").
+        answers = [self._answer_one(parts[0])] + [self._answer_one(f"{part} {parts[0]}") for part in parts[1:]]
+        if not all(a is not None and a.answered for a in answers):
+            return whole
+        return self._joined([whole] + answers)
+
+    def _joined(self, answers: Sequence[Answer]) -> Answer:
+        """Several answers as one: each block once, in order, every contact once."""
+        blocks: list[Block] = []
+        seen: set[str] = set()
+        for answer in answers:
+            for block in answer.blocks:
+                lines = tuple(line for line in block.lines if line not in seen)
+                if lines:
+                    blocks.append(Block(lines, block.title))
+                    seen.update(lines)
+        first = answers[0]
+        return self._quoted(blocks, first.section, first.routine, first.score,
+                            [c for a in answers for c in a.contacts])
+
+    def _answer_one(self, question: str) -> Answer | None:
         text = question_text(question)
         terms = self._analyzer.terms(text)
         if not terms:
@@ -170,16 +200,20 @@ class KnowledgeBase:
         # Question patterns are matched on the words as typed and as corrected (one per line).
         folded = fold(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
-        gap = topics.gap_asked(folded, tokens)
+        gap = topics.gap_asked(folded, tokens, all_known=not any(self._is_unknown(t) for t in terms))
         if gap is not None:
             return self._not_on_page(gap)
         intent = _routine_for(terms)
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
-        if intent is None and not tokens & ABOUT_THE_ROUTINES and self._has_unknown_word(terms):
+        if (not tokens & ABOUT_THE_ROUTINES and any(self._is_unknown(t) for t in terms)
+                and self._named_by_one_word(terms, intent)):
             # Nothing of the routines named, and a word the page never uses ("byta pass med en
-            # kollega"): a passage that shares a verb would be about another topic.
-            return None
+            # kollega", "avsluta min anställning"): a passage that shares a verb would be about
+            # another topic. A routine's verb gets its sections to choose from, no passage.
+            if intent is None:
+                return None
+            return self._unsure(tokens, intent, self._index.scores(terms), force_suggestions=True)
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
         if gives_lock:
@@ -188,14 +222,17 @@ class KnowledgeBase:
         if _asks_keys_back(folded, tokens, intent):
             return self._keys_answer(folded, tokens, intent, scores)
         if topics.NEXT_STEP.search(folded):
-            following = self._next_step_answer(terms, intent)
+            # "Larmet är uppsatt, behöver vi göra nåt mer i systemet?": the step done is named
+            # before the question, and the question's own words may name another step.
+            done_terms = self._analyzer.terms(_done_clause(text)) or terms
+            following = self._next_step_answer(done_terms, intent)
             if following is not None:
                 return following
         if topics.WHO_DOES.search(folded):
             doer = self._who_does_answer(terms, intent, scores)
             if doer is not None:
                 return doer
-        if _asks_before_installation(tokens, intent):
+        if _asks_before_installation(folded, tokens, intent):
             return self._preparation_answer(scores)
         if "#SISTA" in tokens and intent in ROUTINE_KEYS:
             return self._last_step_answer(intent, scores)
@@ -340,7 +377,7 @@ class KnowledgeBase:
     def _next_step_answer(self, terms: Sequence[Term], intent: str | None) -> Answer | None:
         """"Vi har accepterat i Paraply, vad är nästa steg?": the step that waits for the one
         the question says is done, quoted as the routine data quotes the page."""
-        found = self._step_named_by(terms, intent)
+        found = self._step_named_by(terms, intent, latest=True)
         if found is None:
             return None
         routine, done = found
@@ -429,22 +466,30 @@ class KnowledgeBase:
             section = self._passages[own].section
         return self._quoted(blocks, section, intent, max(scores), extra)
 
-    def _step_named_by(self, terms: Sequence[Term], intent: str | None):
-        best, best_weight = None, 0.0
+    def _step_named_by(self, terms: Sequence[Term], intent: str | None, latest: bool = False):
+        """The routine step the terms name best. With `latest`, of steps of that routine named
+        nearly as well, the one done last ("vi har accepterat och skickat blanketten")."""
+        weighed = []
         for routine, step, step_tokens, step_words in self._step_terms:
             if intent is not None and routine.key != intent:
                 continue
             matched = [term for term in terms if term.tokens & step_tokens]
-            if not any(self._is_specific(term) for term in matched):
+            if not any(self._is_specific(term) or _names_a_thing(term) for term in matched):
                 continue
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
             weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
             if step.phase != "main":
                 weight *= PREPARATION_WEIGHT
-            if weight > best_weight:
-                best, best_weight = (routine, step), weight
-        return best
+            weighed.append((weight, routine, step))
+        if not weighed:
+            return None
+        best_weight, routine, step = max(weighed, key=lambda item: item[0])
+        if latest:
+            order = [s.id for s in routine.steps]
+            near = [s for w_, r, s in weighed if r.key == routine.key and w_ >= LATEST_SHARE * best_weight]
+            step = max(near, key=lambda s: order.index(s.id))
+        return routine, step
 
     def _keys_answer(self, folded: str, tokens: frozenset[str], intent: str | None, scores: list[float]) -> Answer:
         """When the customer's keys go back: after installation the provider decides; at the
@@ -477,7 +522,7 @@ class KnowledgeBase:
                       contacts=complete.whom_to_ask(gap.topic, gap.ask))
 
     def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float],
-                terms: Sequence[Term] = (), folded: str = "") -> Answer | None:
+                terms: Sequence[Term] = (), folded: str = "", force_suggestions: bool = False) -> Answer | None:
         """No passage answers confidently. A question that names a routine in words the page
         knows gets that routine whole; another about the routines gets the nearest sections
         to pick from ("Menade du") and whom to ask; anything else no answer at all."""
@@ -486,7 +531,7 @@ class KnowledgeBase:
         if intent == CHANGES and terms and not self._has_unknown_word(terms):
             section = next(s for s, r in self._section_routines.items() if r == CHANGES)
             return self._quoted(self._complete(self._whole_section(section), folded, intent), section, None, max(scores))
-        if not tokens & topics.DOMAIN_CONCEPTS:
+        if not tokens & topics.DOMAIN_CONCEPTS and not force_suggestions:
             return None
         best_by_section: dict[str, float] = {}
         for number, score in enumerate(scores):
@@ -536,6 +581,21 @@ class KnowledgeBase:
         if specific >= 2:
             return coverage >= MIN_COVERAGE_WITH_TWO_SPECIFIC
         return specific == 1 and coverage >= min_coverage
+
+    def _named_by_one_word(self, terms: Sequence[Term], intent: str | None) -> bool:
+        """No routine named, or a routine named by one word of the question and nothing else
+        of the page's (a verb such as "avslutar" that other topics share: "avsluta min
+        anställning"); "kunden flyttar ihop med sin fru" names the customer too."""
+        if intent is None:
+            return True
+        evidence = [t for t in terms if not self._is_unknown(t) and not t.tokens & HOW_TO_REACH
+                    and (self._is_specific(t) or t.tokens & {"#KUND"}
+                         or any(x.startswith("#") for x in t.tokens - GENERIC_CONCEPTS))]
+        return len(evidence) <= 1
+
+    def _is_unknown(self, term: Term) -> bool:
+        """Neither on the page nor a word of the staff's lexicon ("sista steget")."""
+        return not any(self._index.document_frequency.get(t, 0) or t.startswith("#") for t in term.tokens)
 
     def _has_unknown_word(self, terms: Sequence[Term]) -> bool:
         """A word the page never uses ("semester"): the question may be about something else."""
@@ -650,12 +710,40 @@ def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> 
     )
 
 
+_QUESTION_PART = re.compile(r"[,.;:?!]|\b(vad|va|hur|vem|nar|behover|maste|ska) (gor|ska|behover|maste|hander|kommer|nu|e|ar|vantar|vi|jag|man|ni)\b",
+                            re.IGNORECASE)
+
+
+_SECOND_QUESTION = re.compile(
+    r"\?\s+(?=\w)|[,;]?\s+och (?=(vem|nar|när|hur|var|vart|vad|vilken|vilka|ska|maste|måste|far|får)\b)|:\s+", re.IGNORECASE)
+
+
+def _questions_in(text: str) -> list[str]:
+    """The questions of a message: "vem installerar larmet och när aktiverar vi?" is two."""
+    return [part.strip(" ?,.") for part in _SECOND_QUESTION.split(text) if part and part.strip(" ?,.")
+            and not re.fullmatch(r"vem|nar|när|hur|var|vart|vad|vilken|vilka|ska|maste|måste|far|får", part.strip(), re.IGNORECASE)]
+
+
+def _done_clause(text: str) -> str:
+    """The part of a message that says what is done, before its question."""
+    folded = fold(text)
+    match = _QUESTION_PART.search(folded)
+    return folded[: match.start()] if match and match.start() > 0 else folded
+
+
+def _names_a_thing(term: Term) -> bool:
+    """A word of the staff's lexicon for a thing of the routines ("uppsatt": installed), common
+    on the page as the thing may be."""
+    return any(token.startswith("#") for token in term.tokens - GENERIC_CONCEPTS)
+
+
 def _declining_what(terms: list[Term]) -> list[Term]:
     """"Tacka nej" is declining an order or the customer declining keys and keyless care:
     with an order and neither keys nor lock named, it is the order."""
     tokens = frozenset().union(*(term.tokens for term in terms)) if terms else frozenset()
-    if {"#NEKA", "#BESTALL"} <= tokens and not tokens & {"#NYCKEL", "#LAS"}:
-        return [Term(term.surface, term.tokens - {"#AVSTA"}) for term in terms]
+    if tokens & {"#NEKA", "#AVSTA"} and "#BESTALL" in tokens and not tokens & {"#NYCKEL", "#LAS"}:
+        return [Term(term.surface, term.tokens - {"#AVSTA"} | {"#NEKA"}) if "#AVSTA" in term.tokens else term
+                for term in terms]
     return terms
 
 
@@ -664,10 +752,15 @@ _BEFORE_INSTALLATION = frozenset({"#INSTALL", "#INSTSERV", "#BLANKETT"})
 _OTHER_ROUTINES_THINGS = frozenset({"#AVSLUT", "#DEMONT", "#FLYTT", "#UTFORARBYTE", "#OVERTAG", "#ATERLAMNA", "#LARMKEDJA"})
 
 
-def _asks_before_installation(tokens: frozenset[str], intent: str | None) -> bool:
+_BEFORE = re.compile(r"\b(innan|infor|fore)\b")
+# Steps of the main flow: "ska vi aktivera innan eller efter installationen" is about their order.
+_MAIN_FLOW = frozenset({"#AKTIVERA", "#ACCEPT", "#NEKA"})
+
+
+def _asks_before_installation(folded: str, tokens: frozenset[str], intent: str | None) -> bool:
     """"Vad ska vi göra innan installationen / innan vi skickar blanketten?"."""
-    return ("#INNAN" in tokens and bool(tokens & _BEFORE_INSTALLATION) and intent in (None, "new_order")
-            and not tokens & _OTHER_ROUTINES_THINGS)
+    return (bool(_BEFORE.search(folded)) and bool(tokens & _BEFORE_INSTALLATION) and intent in (None, "new_order")
+            and not tokens & (_OTHER_ROUTINES_THINGS | _MAIN_FLOW))
 
 
 def _routine_for(terms: Sequence[Term]) -> str | None:
