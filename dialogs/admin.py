@@ -19,6 +19,7 @@ from bot.cases.retention import RetentionPolicy, run_retention
 from bot.teams.identity import is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
+from cards.base import day_text
 
 from . import wording as w
 from .interruptible import card_message
@@ -78,11 +79,11 @@ class AdminCommands:
         url = f"{self._base_url()}/export/{token}"
         events = max(csv_text.count("\r\n") - 1, 0)
         minutes = self._services.settings.export_link_minutes
-        await context.send_activity(card_message(export_card(start.isoformat(), end.isoformat(), events, url, minutes)))
+        await context.send_activity(card_message(export_card(day_text(start), day_text(end), events, url, minutes)))
 
     def _period(self, rest: str) -> tuple[date, date] | None:
         dates = _DATE.findall(rest)
-        today = self._services.clock().date()
+        today = self._services.cases.engine.calendar.local_date(self._services.clock())  # a Stockholm day
         try:
             if not dates:
                 return today - timedelta(days=30), today

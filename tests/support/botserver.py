@@ -76,5 +76,10 @@ class BotServer:
         return await self.start()
 
 
+# With credentials the bot fetches the token signing keys; tests never reach out beyond this machine.
+NO_SIGNING_KEYS_HERE = "http://127.0.0.1:9/.well-known/openidconfiguration"
+
+
 def bot_settings(database_url: str, **overrides) -> Settings:
+    overrides.setdefault("openid_metadata_url", NO_SIGNING_KEYS_HERE)
     return load_settings({}, database_url=database_url, **overrides)
