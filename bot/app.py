@@ -243,5 +243,6 @@ async def healthz(request: web.Request) -> web.Response:
     if not runtime.ready.is_set():
         return web.json_response({"status": "starting", "version": __version__}, status=503)
     database_ok = await ping(runtime.engine)
-    body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok}
+    body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok,
+            "time": runtime.clock().isoformat(timespec="seconds")}  # the bot's clock (python -m bot --now)
     return web.json_response(body, status=200 if database_ok else 503)

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.cases.export_links import ExportLinks
 from bot.cases.service import CaseService, domain_config_from_settings
 from bot.config import Settings
-from bot.db import create_engine, is_sqlite, session_factory
+from bot.db import create_engine, session_factory
+from bot.dialect import is_sqlite
 from bot.domain import CaseEngine
 from bot.domain.clock import Clock, system_clock
 from bot.notifications.background import Notifications
@@ -32,6 +33,7 @@ from bot.teams.handler import LarmlotsenBot
 from bot.teams.storage import SqlConversationState, SqlStorage
 from bot.teams.turn_guards import ConversationSerializer, TenantAllowlist
 from bot.teams.turns import AtomicTurns
+from cards.base import use_time_zone
 from dialogs.admin import AdminCommands
 from dialogs.card_actions import CardActionHandler
 from dialogs.case_actions import CaseActions
@@ -65,15 +67,16 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
+    use_time_zone(settings.timezone)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     sessions = session_factory(engine)
     # PostgreSQL's advisory locks get an engine of their own (bot/teams/turn_guards.py).
     lock_engine = None if is_sqlite(engine) else create_engine(settings.database_url,
                                                                pool_size=settings.db_pool_size)
-    storage = SqlStorage(sessions)
+    storage = SqlStorage(sessions, clock=clock)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
-    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours))
+    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours), clock=clock)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)

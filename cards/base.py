@@ -11,11 +11,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain import plain_text
+from bot.domain.calendar import STOCKHOLM
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_zone = ZoneInfo(STOCKHOLM)  # the TIMEZONE setting, given once at start-up (use_time_zone)
 
 _MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
@@ -106,9 +107,15 @@ def execute(title: str, verb: str, data: dict, **extra) -> dict:
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, "fallback": fallback, **extra}
 
 
+def use_time_zone(name: str) -> None:
+    """Show times in this zone (the composition root passes the TIMEZONE setting)."""
+    global _zone
+    _zone = ZoneInfo(name)
+
+
 def local_time(moment: datetime) -> str:
-    """'26 nov 2026 kl. 14:05' in Stockholm time."""
-    local = moment.astimezone(STOCKHOLM)
+    """'26 nov 2026 kl. 14:05' in local time (TIMEZONE, Europe/Stockholm by default)."""
+    local = moment.astimezone(_zone)
     return f"{day_text(local.date())} kl. {local:%H:%M}"
 
 
