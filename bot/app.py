@@ -91,6 +91,7 @@ async def _stop(app: web.Application) -> None:
         task.cancel()
     await asyncio.gather(*runtime.background, return_exceptions=True)
     await runtime.notifications.stop()
+    await runtime.adapter.connector.close()
     await runtime.engine.dispose()
     if runtime.lock_engine is not None:
         await runtime.lock_engine.dispose()

@@ -76,7 +76,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     storage = SqlStorage(sessions, clock=clock)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
-    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours), clock=clock)
+    redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
+                             reply_budget_s=settings.reply_timeout_seconds, clock=clock)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)

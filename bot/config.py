@@ -82,8 +82,11 @@ class Settings:
     reminder_scan_seconds: int = 60
     # A notice that could not be delivered for this long is marked failed (and shown by `notiser`).
     notice_give_up_hours: int = 24
-    # One delivery attempt to the Bot Connector counts as timed out after this many seconds.
-    notice_send_timeout_seconds: int = 30
+    # A turn's replies must reach the Bot Connector within this many seconds in all (Teams waits
+    # 15 s for the bot's answer); a 429's Retry-After is honoured within it.
+    reply_timeout_seconds: int = 10
+    # One delivery attempt of a notice to the Bot Connector counts as timed out after this many seconds.
+    notice_send_timeout_seconds: int = 10
     # A worker's claim on a notice expires after this many seconds (a crashed worker's notices resume).
     notice_lease_seconds: int = 300
     # Delivered, failed and cancelled notices are forgotten after this many days.
@@ -153,6 +156,11 @@ def check_settings(settings: Settings) -> Settings:
     if not 1 <= settings.port <= 65535:
         raise ConfigurationError(f"PORT must be between 1 and 65535, not {settings.port}.")
     _check_retention(settings)
+    if not 1 <= settings.reply_timeout_seconds <= 14:
+        raise ConfigurationError(f"REPLY_TIMEOUT_SECONDS must be between 1 and 14 (Teams waits 15 s for the bot), "
+                                 f"not {settings.reply_timeout_seconds}.")
+    if settings.notice_send_timeout_seconds < 1:
+        raise ConfigurationError("NOTICE_SEND_TIMEOUT_SECONDS must be at least 1.")
     if not settings.has_credentials and not is_loopback(settings.bind_host) and not settings.insecure_public:
         raise ConfigurationError(
             f"HOST={settings.bind_host} without MicrosoftAppId/MicrosoftAppPassword would serve the bot without "
@@ -207,7 +215,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         reminder_lead_minutes=_int(env, "REMINDER_LEAD_MINUTES", 60),
         reminder_scan_seconds=_int(env, "REMINDER_SCAN_SECONDS", 60),
         notice_give_up_hours=_int(env, "NOTICE_GIVE_UP_HOURS", 24),
-        notice_send_timeout_seconds=_int(env, "NOTICE_SEND_TIMEOUT_SECONDS", 30),
+        reply_timeout_seconds=_int(env, "REPLY_TIMEOUT_SECONDS", 10),
+        notice_send_timeout_seconds=_int(env, "NOTICE_SEND_TIMEOUT_SECONDS", 10),
         notice_lease_seconds=_int(env, "NOTICE_LEASE_SECONDS", 300),
         notice_keep_days=_int(env, "NOTICE_KEEP_DAYS", 30),
         retention_months=_int(env, "RETENTION_MONTHS", 24),

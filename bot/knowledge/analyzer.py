@@ -18,6 +18,9 @@ from bot.knowledge.fuzzy import TypoCorrector, edit_distance
 from bot.knowledge.lexicon import CONCEPTS
 from bot.knowledge.normalize import STOPWORDS, stem, words
 
+# Swedish endings of definite form, plural and genitive, tried before a typo correction.
+INFLECTION_ENDINGS = ("en", "et", "n", "t", "er", "ar", "or", "na", "erna", "arna", "s")
+MIN_INFLECTED_LENGTH = 5
 MAX_PHRASE_GAP = 2  # "stänger jag av", "lämnar vi sedan tillbaka"
 MIN_COMPOUND_LENGTH = 7
 MIN_PART_LENGTH = 3
@@ -105,6 +108,9 @@ class Analyzer:
         known word it most likely misspells, else the word unchanged."""
         if word in STOPWORDS or word.isdigit() or self._is_known(word):
             return word
+        inflected = self._known_inflection(word)
+        if inflected is not None:
+            return inflected
         corrected = self._corrector.correct(word)
         if corrected is not None and edit_distance(word, corrected) == 1:
             # One slip from a known word beats a guessed compound ("opptetider" is not "oppte|tider").
@@ -112,6 +118,18 @@ class Analyzer:
         if self._compound_parts(word, allow_modifier_only=False):
             return word
         return corrected or word
+
+    def _known_inflection(self, word: str) -> str | None:
+        """The page's form of a word the stemmer leaves apart: "insats" is the page's
+        "insatsen", "blankett" its "blanketten" -- an ending added or taken off."""
+        if len(word) < MIN_INFLECTED_LENGTH:
+            return None
+        for ending in INFLECTION_ENDINGS:
+            if word + ending in self.known_words:
+                return word + ending
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_INFLECTED_LENGTH and word[: -len(ending)] in self.known_words:
+                return word[: -len(ending)]
+        return None
 
     def _word_terms(self, word: str, word_stem: str) -> list[Term]:
         if word.isdigit() or self._is_known(word):

@@ -15,6 +15,7 @@ answer rather than a guess.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ GENERIC_WEIGHT = 0.3
 # "Larmet är installerat, vad nu?" names the main step, not the preparation sentence that
 # happens to say "innan nyckelfri hemtjänst är installerat".
 PREPARATION_WEIGHT = 0.5
+LATEST_SHARE = 0.6  # steps named this well besides the best: the question lists what is done
 EXACT_WORD_BONUS = 2.0  # "larmblanketten" written as the step's page sentence writes it
 # Below the usual coverage, a passage is still taken when its section is about the very
 # routine the question names ("får larmet ligga i samma påse?" and the return steps).
@@ -53,6 +55,8 @@ PROCEDURE_FROM_ROUTINE = frozenset({"provider_change", "move", "takeover", "term
 LOCK_ROUTINES = frozenset({"provider_change", "move", "termination"})
 # What places a question among the routines: their things, and the parts of the devices.
 ABOUT_THE_ROUTINES = topics.DOMAIN_CONCEPTS | {"#KNAPP", "#STANGAV", "#LADDARE", "#SLADD", "#BAND", "#PASE", "#LOCK"}
+# Ways of getting in touch ("samtal", "mejl"): no evidence of what a question is about.
+HOW_TO_REACH = frozenset({"#TELEFON", "#EPOST"})
 CHANGES = "changes"  # a topic of the page that is no routine of its own
 ROUTINE_KEYS = frozenset(key for key, _ in ROUTINE_INTENTS)
 # A question about one of these routines that no single passage answers gets the routine whole.
@@ -166,18 +170,21 @@ class KnowledgeBase:
         terms = self._analyzer.terms(text)
         if not terms:
             return None
+        terms = _declining_what(terms)
         # Question patterns are matched on the words as typed and as corrected (one per line).
         folded = fold(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
-        gap = topics.gap_asked(folded, tokens)
+        gap = topics.gap_asked(folded, tokens, all_known=not any(self._is_unknown(t) for t in terms))
         if gap is not None:
             return self._not_on_page(gap)
         intent = _routine_for(terms)
         if intent is None and "#ANDRING" in tokens:
             intent = CHANGES  # changes in general: the section that lists them
-        if intent is None and not tokens & ABOUT_THE_ROUTINES and self._has_unknown_word(terms):
+        if (not tokens & ABOUT_THE_ROUTINES and any(self._is_unknown(t) for t in terms)
+                and self._named_by_one_word(terms, intent)):
             # Nothing of the routines named, and a word the page never uses ("byta pass med en
-            # kollega"): a passage that shares a verb would be about another topic.
+            # kollega", "avsluta min anställning"): a passage that shares a verb would be about
+            # another topic.
             return None
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
@@ -187,9 +194,18 @@ class KnowledgeBase:
         if _asks_keys_back(folded, tokens, intent):
             return self._keys_answer(folded, tokens, intent, scores)
         if topics.NEXT_STEP.search(folded):
-            following = self._next_step_answer(terms, intent)
+            # "Larmet är uppsatt, behöver vi göra nåt mer i systemet?": the step done is named
+            # before the question, and the question's own words may name another step.
+            done_terms = self._analyzer.terms(_done_clause(text)) or terms
+            following = self._next_step_answer(done_terms, intent)
             if following is not None:
                 return following
+        if topics.WHO_DOES.search(folded):
+            doer = self._who_does_answer(terms, intent, scores)
+            if doer is not None:
+                return doer
+        if _asks_before_installation(folded, tokens, intent):
+            return self._preparation_answer(scores)
         if "#SISTA" in tokens and intent in ROUTINE_KEYS:
             return self._last_step_answer(intent, scores)
         if intent in PROCEDURE_FROM_ROUTINE and (topics.PROCEDURE.search(folded) or intent not in self._routines_with_section):
@@ -224,6 +240,8 @@ class KnowledgeBase:
             # A second passage of the same section nearly as good answers too: show both.
             chosen += [n for n, p in enumerate(self._passages) if p.section == section and n not in chosen
                        and p.kind is Kind.SENTENCE and scores[n] >= RUNNER_UP_SHARE * scores[best]]
+        if intent == CHANGES and self._section_routines.get(section) == CHANGES:
+            chosen = self._whole_section(section)  # the kinds of change and the rule for all of them
         blocks = self._complete(chosen, folded, intent)
         routine = intent or self._section_routines.get(section)
         return self._quoted(blocks, section, routine, scores[best])
@@ -296,6 +314,9 @@ class KnowledgeBase:
     def _group_list(self, group: int) -> set[int]:
         return {n for n, p in enumerate(self._passages) if p.group == group and p.kind in (Kind.LEAD_IN, Kind.STEP)}
 
+    def _whole_section(self, section: str) -> list[int]:
+        return [n for n, p in enumerate(self._passages) if p.section == section and p.kind is not Kind.LINK]
+
     def _is_short_section(self, section: str) -> bool:
         sentences = [p for p in self._passages if p.section == section and p.kind is not Kind.LINK]
         return len(sentences) <= SHORT_SECTION
@@ -328,7 +349,7 @@ class KnowledgeBase:
     def _next_step_answer(self, terms: Sequence[Term], intent: str | None) -> Answer | None:
         """"Vi har accepterat i Paraply, vad är nästa steg?": the step that waits for the one
         the question says is done, quoted as the routine data quotes the page."""
-        found = self._step_named_by(terms, intent)
+        found = self._step_named_by(terms, intent, latest=True)
         if found is None:
             return None
         routine, done = found
@@ -344,6 +365,30 @@ class KnowledgeBase:
                  for step in following for c in step.contacts]
         section = self._section_of(blocks[0].lines[0]) or routine.title
         return self._quoted(blocks, section, routine.key, 0.0, extra)
+
+    def _who_does_answer(self, terms: Sequence[Term], intent: str | None, scores: list[float]) -> Answer | None:
+        """"Vem skickar larmblanketten?": the step the question names, as the page words it --
+        the page's sentence says who does it."""
+        found = self._step_named_by(terms, intent if intent in ROUTINE_KEYS else None)
+        if found is None:
+            return None
+        routine, step = found
+        position = self._page_position(step.source)
+        if position >= len(scores) or scores[position] < NEIGHBOUR_SHARE * max(scores):
+            return None  # another sentence answers better ("Stockholms trygghetsjour hanterar ...")
+        extra = [complete.email_contact(c.address, routine.title) if c.kind == "email" else complete.phone_contact(c.address)
+                 for c in step.contacts]
+        section = self._section_of(step.source) or routine.title
+        return self._quoted([Block((step.source,))], section, routine.key, max(scores), extra)
+
+    def _preparation_answer(self, scores: list[float]) -> Answer:
+        """"Vad ska vi göra innan installationen?": the section the new order's preparation
+        steps quote, whole, in the page's order (inform, secure access, keys or the cost)."""
+        routine = complete.routines_by_key()["new_order"]
+        preparation = [step.source for step in routine.steps if step.phase == "preparation"]
+        section = self._section_of(preparation[0]) or routine.title
+        lines = tuple(p.text for p in self._passages if p.section == section and p.kind is not Kind.LINK)
+        return self._quoted([Block(lines)], section, routine.key, max(scores))
 
     def _last_step_answer(self, intent: str, scores: list[float]) -> Answer:
         """"Sista steget vid återlämning?": the step(s) the routine ends with, as the page
@@ -393,8 +438,10 @@ class KnowledgeBase:
             section = self._passages[own].section
         return self._quoted(blocks, section, intent, max(scores), extra)
 
-    def _step_named_by(self, terms: Sequence[Term], intent: str | None):
-        best, best_weight = None, 0.0
+    def _step_named_by(self, terms: Sequence[Term], intent: str | None, latest: bool = False):
+        """The routine step the terms name best. With `latest`, of steps of that routine named
+        nearly as well, the one done last ("vi har accepterat och skickat blanketten")."""
+        weighed = []
         for routine, step, step_tokens, step_words in self._step_terms:
             if intent is not None and routine.key != intent:
                 continue
@@ -406,9 +453,15 @@ class KnowledgeBase:
             weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
             if step.phase != "main":
                 weight *= PREPARATION_WEIGHT
-            if weight > best_weight:
-                best, best_weight = (routine, step), weight
-        return best
+            weighed.append((weight, routine, step))
+        if not weighed:
+            return None
+        best_weight, routine, step = max(weighed, key=lambda item: item[0])
+        if latest:
+            order = [s.id for s in routine.steps]
+            near = [s for w_, r, s in weighed if r.key == routine.key and w_ >= LATEST_SHARE * best_weight]
+            step = max(near, key=lambda s: order.index(s.id))
+        return routine, step
 
     def _keys_answer(self, folded: str, tokens: frozenset[str], intent: str | None, scores: list[float]) -> Answer:
         """When the customer's keys go back: after installation the provider decides; at the
@@ -447,6 +500,9 @@ class KnowledgeBase:
         to pick from ("Menade du") and whom to ask; anything else no answer at all."""
         if intent in WHOLE_ROUTINE_WHEN_UNSURE and terms and not self._has_unknown_word(terms):
             return self._routine_answer(intent, tokens, scores, folded)
+        if intent == CHANGES and terms and not self._has_unknown_word(terms):
+            section = next(s for s, r in self._section_routines.items() if r == CHANGES)
+            return self._quoted(self._complete(self._whole_section(section), folded, intent), section, None, max(scores))
         if not tokens & topics.DOMAIN_CONCEPTS:
             return None
         best_by_section: dict[str, float] = {}
@@ -497,6 +553,21 @@ class KnowledgeBase:
         if specific >= 2:
             return coverage >= MIN_COVERAGE_WITH_TWO_SPECIFIC
         return specific == 1 and coverage >= min_coverage
+
+    def _named_by_one_word(self, terms: Sequence[Term], intent: str | None) -> bool:
+        """No routine named, or a routine named by one word of the question and nothing else
+        of the page's (a verb such as "avslutar" that other topics share: "avsluta min
+        anställning"); "kunden flyttar ihop med sin fru" names the customer too."""
+        if intent is None:
+            return True
+        evidence = [t for t in terms if not self._is_unknown(t) and not t.tokens & HOW_TO_REACH
+                    and (self._is_specific(t) or t.tokens & {"#KUND"}
+                         or any(x.startswith("#") for x in t.tokens - GENERIC_CONCEPTS))]
+        return len(evidence) <= 1
+
+    def _is_unknown(self, term: Term) -> bool:
+        """Neither on the page nor a word of the staff's lexicon ("sista steget")."""
+        return not any(self._index.document_frequency.get(t, 0) or t.startswith("#") for t in term.tokens)
 
     def _has_unknown_word(self, terms: Sequence[Term]) -> bool:
         """A word the page never uses ("semester"): the question may be about something else."""
@@ -609,6 +680,43 @@ def _asks_keys_back(folded: str, tokens: frozenset[str], intent: str | None) -> 
         and bool(topics.KEYS_BACK.search(folded))
         and not topics.KEYS_NOT_BACK.search(folded)
     )
+
+
+_QUESTION_PART = re.compile(r"[,.;:?!]|\b(vad|va|hur|vem|nar|behover|maste|ska) (gor|ska|behover|maste|hander|kommer|nu|e|ar|vantar|vi|jag|man|ni)\b",
+                            re.IGNORECASE)
+
+
+def _done_clause(text: str) -> str:
+    """The part of a message that says what is done, before its question."""
+    folded = fold(text)
+    match = _QUESTION_PART.search(folded)
+    return folded[: match.start()] if match and match.start() > 0 else folded
+
+
+def _declining_what(terms: list[Term]) -> list[Term]:
+    """"Tacka nej" is declining an order or the customer declining keys and keyless care:
+    with an order and neither keys nor lock named, it is the order."""
+    tokens = frozenset().union(*(term.tokens for term in terms)) if terms else frozenset()
+    if tokens & {"#NEKA", "#AVSTA"} and "#BESTALL" in tokens and not tokens & {"#NYCKEL", "#LAS"}:
+        return [Term(term.surface, term.tokens - {"#AVSTA"} | {"#NEKA"}) if "#AVSTA" in term.tokens else term
+                for term in terms]
+    return terms
+
+
+# What is done before the installation, and the things it is done before.
+_BEFORE_INSTALLATION = frozenset({"#INSTALL", "#INSTSERV", "#BLANKETT"})
+_OTHER_ROUTINES_THINGS = frozenset({"#AVSLUT", "#DEMONT", "#FLYTT", "#UTFORARBYTE", "#OVERTAG", "#ATERLAMNA", "#LARMKEDJA"})
+
+
+_BEFORE = re.compile(r"\b(innan|infor|fore)\b")
+# Steps of the main flow: "ska vi aktivera innan eller efter installationen" is about their order.
+_MAIN_FLOW = frozenset({"#AKTIVERA", "#ACCEPT", "#NEKA"})
+
+
+def _asks_before_installation(folded: str, tokens: frozenset[str], intent: str | None) -> bool:
+    """"Vad ska vi göra innan installationen / innan vi skickar blanketten?"."""
+    return (bool(_BEFORE.search(folded)) and bool(tokens & _BEFORE_INSTALLATION) and intent in (None, "new_order")
+            and not tokens & (_OTHER_ROUTINES_THINGS | _MAIN_FLOW))
 
 
 def _routine_for(terms: Sequence[Term]) -> str | None:

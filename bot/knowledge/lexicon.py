@@ -60,7 +60,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#UTFORARBYTE": (
         "utförarbyte", "utförarbyten", "utförarbytet", "byta utförare", "byter utförare",
         "byte av utförare", "ny utförare", "nya utförare", "annan utförare", "byta hemtjänst",
-        "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare",
+        "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare", "bytt utförare", "bytte utförare", "byts utförare", "bytt hemtjänst",
         "byta företag", "byter företag", "byter till oss", "byta till oss",
         "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst",
     ),
@@ -90,7 +90,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#INSTALL": (
         "installation", "installationen", "installera", "installerar", "installeras",
         "installerat", "nyinstallation", "montera", "monterar", "sätta upp", "sätter upp",
-        "koppla in", "kopplar in",
+        "koppla in", "kopplar in", "uppsatt", "uppsatta", "satt upp", "satte upp", "installerad", "installerade",
     ),
     "#BESTALL": (
         "beställning", "beställningen", "beställningar", "beställa", "beställer", "beställt",
@@ -141,10 +141,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "#UTFORARE": (
         "utförare", "utföraren", "utförarna", "utförarens", "hemtjänstutförare",
-        "utförarenheten", "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
+        "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
     ),
+    # where the provider keeps a collected alarm for installation och service to fetch
+    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "kontor", "vårt kontor", "till oss", "hos oss"),
     "#PARAPLY": (
-        "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet",
+        "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet", "i systemet",
     ),
     "#ACCEPT": (
         "acceptera", "accepterar", "accepteras", "accepterat", "godkänna", "godkänner",
@@ -206,7 +208,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#ORGFORANDRING": (
         "organisatorisk", "organisatoriska", "omorganisation", "omorganisationen",
         "omorganisering", "verksamhetsövergång", "många kunder", "flera kunder",
-        "utförarkedjan",
+        "utförarkedjan", "område", "området", "helt område", "hela området", "stadsdel", "stadsdelen",
     ),
     "#LASOPPNING": ("låsöppning", "låsöppningen", "låssmed", "låssmeden", "bryta upp"),
     "#BETALA": ("betala", "betalar", "betalas", "bekosta", "bekostar", "står för kostnaden"),
@@ -238,7 +240,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "#BOSTAD": ("bostad", "bostaden", "lägenhet", "lägenheten", "hemmet", "huset", "boendet"),
     "#BEHORIGHET": ("behörighet", "behörigheter", "behörigheten", "behörig", "rättighet", "rättigheter"),
     # the second device of the return instructions: "Öppna locket på baksidan av larmet"
-    "#LOCK": ("lock", "locket", "baksida", "baksidan"),
+    "#LOCK": ("lock", "locket", "baksida", "baksidan", "bak", "baktill"),
     "#TILLGANG": (
         "tillgång", "tillgången", "komma in", "ta sig in", "tar sig in", "komma åt",
         "insläpp",

@@ -37,6 +37,8 @@ DURATION = _pattern(
     r"\bhur lang tid\b", r"\bhur manga (arbets)?dagar\b", r"\bhur snabbt\b", r"\bhur fort\b",
     r"\binom hur\b", r"\bhur lange (tar|droj|dror|far vi vanta|ska vi vanta)", r"\bdeadline\b",
     r"\btidsgrans\b", r"\bvantetid\b", r"\bleveranstid\b", r"\bhur lang framforhallning\b.*\binstall",
+    r"\bhur lang(e| tid) har (vi|jag|man|ni) pa (oss|mig|sig)\b",
+    r"\bnar kommer (installator\w*|tekniker\w*|montor\w*|de|dom|is|installation)\b",
 )
 
 GAPS: tuple[Gap, ...] = (
@@ -45,7 +47,7 @@ GAPS: tuple[Gap, ...] = (
         "öppettider",
         _pattern(r"\boppettid", r"\boppet\b", r"\bvilka tider\b", r"\btelefontid", r"\bnar kan (man|vi|jag) ringa\b", r"\bhar (de|dom|ni|dem) oppet", r"\bnar stanger\b",
                  r"\bstanger (de|dom|installation|trygghetsjour|jouren|enheten)", r"\bhur dags\b",
-                 r"\bnar (oppnar|stanger|slutar)\b", r"\b(oppnar|stanger) (de|dom|installation|is|enheten)\b.*\b(fredag|helg|tidigare)"),
+                 r"\bnar (oppnar|stanger|slutar)\b", r"\boppna\b.*\b(lordag|sondag|helg|kvall|natt|fredag|vardag|jul|midsommar)", r"\b(oppnar|stanger) (de|dom|installation|is|enheten)\b.*\b(fredag|helg|tidigare)"),
         "Stadens sida anger inte öppettiderna för installation och service. "
         "Den hänvisar till en meny som inte finns med i sidans text.",
         "Utförarbyten sker vardagar under ordinarie öppettider, se meny till höger för installation och "
@@ -96,7 +98,8 @@ GAPS: tuple[Gap, ...] = (
     Gap(
         "price",
         "kostnader",
-        _pattern(r"\bvad kostar\b", r"\bkostar (det|larmet|laset|en|ett)\b", r"\bhur mycket kostar\b",
+        _pattern(r"\bvem (betalar|star for|bekostar)\b(?!.*\blasoppning)",
+                 r"\bvad kostar\b", r"\bkostar (det|larmet|laset|en|ett)\b", r"\bhur mycket kostar\b",
                  r"\bpris(et|er)?\b", r"\bavgift", r"\btaxa", r"\bfaktur"),
         "Stadens sida anger inga priser eller avgifter.",
         "The page says only that a customer without keys or keyless care pays any lock opening.",
@@ -105,7 +108,7 @@ GAPS: tuple[Gap, ...] = (
         "device_fault",
         "fel på larmet",
         _pattern(r"\bpiper\b", r"\bbatteri", r"\binte (fungerar|funkar|fungera|funka)\b", r"\bhur laddar\b", r"\bladda(s|r)? (larmet|trygghetslarmet|klockan|larmklockan)\b", r"\bfungerar inte\b", r"\bfunkar inte\b", r"\btrasig",
-                 r"\bfelanmal", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
+                 r"\bfelanmal", r"\bsonder\b", r"\btesta\b", r"\btestar\b", r"\btappat\b", r"\bborttappa", r"\bforsvunn",
                  r"\brackvidd", r"\bladdas inte\b", r"\bgar inte att\b"),
         "Stadens sida säger inget om fel på larmet eller låset.",
         "The page covers ordering, changes, ending and returning, not faults or testing.",
@@ -129,23 +132,35 @@ DOMAIN_CONCEPTS = frozenset({
 # only a provider change has notice periods on the page.
 TAKES_TIME = _pattern(r"\b(hur lang tid|hur manga (arbets)?dagar|hur lange|hur snabbt|hur fort)\b.*\b(tar|droj\w*|dror)\b",
                       r"\btar det\b.*\b(lang tid|dagar|veckor)\b")
-OUR_DUTY = _pattern(r"\b(ska|maste|behover|bor) (vi|jag|man|ni)\b", r"\b(vi|jag|man|ni) (ska|maste|behover)\b")
+OUR_DUTY = _pattern(r"\b(ska|maste|behover|bor) (vi|jag|man|ni)\b", r"\b(vi|jag|man|ni) (ska|maste|behover)\b",
+                    # "hur snabbt ska IS veta": how soon we must tell them
+                    r"\b(ska|maste|behover) (\w+ ){1,3}(veta|meddelas|informeras|kontaktas|fa veta)\b")
 # Timed on the page whoever asks: a provider change, declining an order, the grey button.
 TIMED_BY_PAGE = frozenset({"#UTFORARBYTE", "#ORGFORANDRING", "#NEKA", "#KNAPP", "#STANGAV"})
 
 
-def gap_asked(folded_question: str, tokens: frozenset[str]) -> Gap | None:
-    """The gap of the page a question asks about, if it is about the routines at all."""
-    if not tokens & DOMAIN_CONCEPTS:
+# Steps of an order in the case system: how long one has for them is a question about the routines.
+ORDER_STEPS = frozenset({"#ACCEPT", "#AKTIVERA"})
+
+
+def gap_asked(folded_question: str, tokens: frozenset[str], all_known: bool = False) -> Gap | None:
+    """The gap of the page a question asks about, if it is about the routines at all. A
+    question of only the page's and the lexicon's words ("hur lång tid tar återkopplingen?")
+    may ask for a time without naming a thing of the routines."""
+    about_routines = bool(tokens & (DOMAIN_CONCEPTS | ORDER_STEPS))
+    if not about_routines and not all_known:
         return None
     for gap in GAPS:
         if not gap.asks.search(folded_question):
             continue
+        if not about_routines and (gap.key != "lead_time" or OUR_DUTY.search(folded_question)):
+            continue  # "hur snabbt måste vi säga till": a duty of ours, timed on the page
         if gap.key == "lead_time" and tokens & TIMED_ON_PAGE:
             # The page times only what the provider must do ("omgående", "minst fem arbetsdagar"),
             # never the work of installation och service.
             others_work = TAKES_TIME.search(folded_question) or not OUR_DUTY.search(folded_question)
-            if tokens & TIMED_BY_PAGE or not others_work:
+            # "Hur lång tid tar ett utförarbyte för IS?" asks for their work, which the page never times.
+            if (tokens & TIMED_BY_PAGE and not (TAKES_TIME.search(folded_question) and "#INSTSERV" in tokens)) or not others_work:
                 continue
         if gap.key == "trygghetsjour_phone" and tokens & {"#INSTSERV", "#PRIO"}:
             continue
@@ -162,7 +177,8 @@ NEXT_STEP = _pattern(
     r"\bsedan da\b", r"\bvad hander (efter|sen|sedan|nu|da)\b", r"\boch sen\b", r"\bvad kommer (sen|sedan|efter)\b",
     r"\befter att (vi|jag|man|ni) (har )?\w+", r"\bklart,? vad\b", r"\bvad gor (jag|vi) (efter|da)\b",
     # "installation o service har återkopplat, vad e sista steget": a step done, then a question
-    r"\bhar (\w+ ){0,2}\w+(at|it|tt)\b[ ,.]+(vad|va|hur)\b",
+    r"\bhar (?!fatt\b)(\w+ )?\w+(at|it|tt)\b.{0,40}[,.]\s*(vad|va|hur)\b", r"\bvad vantar (vi|jag|man|ni)\b",
+    r"\b(gora|gor) (nat|nagot|nagonting) mer\b",
 )
 
 # "Får vi lämna nycklarna", "när ger vi tillbaka nycklarna": the keys go back to the customer.
@@ -179,5 +195,9 @@ PROCEDURE = _pattern(
     r"\bvad (ska|behover|maste|bor) (vi|jag|man|ni) gora\b", r"\bhur (gor|ska|hanterar|gar) (vi|jag|man|ni)\b",
     r"\bvad galler\b", r"\bsteg for steg\b", r"\bi vilken ordning\b", r"\bhur fungerar\b", r"\bhur gor\b",
     r"\bhur (avslutar|hanterar|anmaler|meddelar) (man|vi|jag|ni)\b", r"\bhur\s*\??$", r"\brutin(en)? for\b",
-    r"\bhur gar det till\b", r"\bvad gor (vi|jag|man|ni)\b(?! (nu|sen|sedan|da|efter)\b)",
+    r"\bhur gar det till\b", r"\bvad (ska|behover|maste|bor) (vi|jag|man|ni) (tanka pa|ha koll pa|veta)\b", r"\bvad gor (vi|jag|man|ni)\b(?! (nu|sen|sedan|da|efter)\b)",
 )
+
+# "Vem skickar larmblanketten?", "vem aktiverar beställningen?": who does a step -- the step's
+# page sentence names the one who does it. Not "vem ska vi meddela/maila": whom to contact.
+WHO_DOES = _pattern(r"\bvem (som )?(?!(ska|bor|maste) (vi|jag|man|ni) )(?!(kontakt|mejl|mail|ring|meddela|informera|skriv|fraga|vand))\w+")

@@ -25,6 +25,7 @@ class DeliveryProblem:
     reason: str  # e.g. "http 429", "timeout", "ClientRequestError"
     retry_after_s: float | None = None
     status: int | None = None
+    code: str | None = None  # the connector's error code, e.g. BotNotInConversationRoster
 
 
 @dataclass(frozen=True)

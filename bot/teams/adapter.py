@@ -1,5 +1,10 @@
 """The Bot Framework adapter: botbuilder's CloudAdapter with credentials from configuration.
 
+Replies, notices and card updates do not go through the SDK's msrest client: the adapter's
+`send_activities` and `update_activity` post them with bot/teams/connector_http.py (aiohttp on the
+event loop, one pooled session, a bounded time, Retry-After honoured). The SDK still builds a
+ConnectorClient per turn; only its credentials object is used (for the bearer token).
+
 Two costs of the stock SDK are removed here, in the project's own setup rather than in a
 patched site-packages (see ../README.md, "Performance"):
 
@@ -23,6 +28,7 @@ makes a shallow copy, which leaves the caller's activity just as untouched.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import OrderedDict
@@ -33,6 +39,7 @@ from typing import Awaitable, Callable, List
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, DeliveryModes, ResourceResponse
+from botframework.connector import Channels
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
@@ -46,6 +53,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from . import wording as texts
 from bot.config import Settings
+from .connector_http import ConnectorHttp
 from .turns import ReplyBuffer, RepliesNotDelivered
 
 log = logging.getLogger(__name__)
@@ -227,17 +235,52 @@ def _outgoing(activity: Activity) -> Activity:
 
 
 class LarmlotsenCloudAdapter(CloudAdapter):
+    """CloudAdapter whose sends and updates go through bot/teams/connector_http.py (aiohttp, bounded
+    in time) rather than the SDK's msrest client; that client is still built per turn, for its
+    credentials only."""
+
+    def __init__(self, authentication, connector: ConnectorHttp) -> None:
+        super().__init__(authentication)
+        self.connector = connector
+
     def _create_turn_context(self, activity: Activity, *args, **kwargs) -> TurnContext:
         stock = super()._create_turn_context(activity, *args, **kwargs)
         context = _LeanTurnContext(self, activity)
         context.turn_state.update(stock.turn_state)
         return context
 
+    async def send_activities(self, context: TurnContext, activities: List[Activity]) -> List[ResourceResponse]:
+        responses = []
+        for activity in activities:
+            activity.id = None
+            if activity.type == ActivityTypes.invoke_response:
+                context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
+                responses.append(ResourceResponse(id=""))
+            elif activity.type == "delay":
+                await asyncio.sleep((activity.value or 1000) / 1000)
+                responses.append(ResourceResponse(id=""))
+            elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
+                responses.append(ResourceResponse(id=""))
+            else:
+                responses.append(await self.connector.send(activity, _credentials_of(context, self)))
+        return responses
+
+    async def update_activity(self, context: TurnContext, activity: Activity):
+        response = await self.connector.update(activity, _credentials_of(context, self))
+        return response if response.id else None
+
+
+def _credentials_of(context: TurnContext, adapter: CloudAdapter):
+    """The SDK's credentials for this turn (the connector client it built holds them)."""
+    client = context.turn_state.get(adapter.BOT_CONNECTOR_CLIENT_KEY)
+    return getattr(getattr(client, "config", None), "credentials", None)
+
 
 def create_adapter(settings: Settings) -> CloudAdapter:
     make_retry_policy_cheap()
     make_serializer_cheap()
-    adapter = LarmlotsenCloudAdapter(CachingBotFrameworkAuthentication(settings))
+    connector = ConnectorHttp(timeout_s=settings.reply_timeout_seconds)
+    adapter = LarmlotsenCloudAdapter(CachingBotFrameworkAuthentication(settings), connector)
     adapter.on_turn_error = _on_turn_error
     return adapter
 
@@ -269,10 +312,11 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         log.warning("could not send the apology for activity id=%s", activity.id, exc_info=True)
 
 
-def widen_default_executor(loop, workers: int = 64) -> None:
-    """msrest sends replies with `requests` in the loop's default executor: 6 threads on 2 cores
-    would queue replies behind a slow connector, so give it room for many in flight."""
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bf-send"))
+def widen_default_executor(loop, workers: int = 16) -> None:
+    """Blocking SDK calls (token and OpenID metadata fetches) run in the loop's default executor;
+    replies do not (bot/teams/connector_http.py). A few more threads than cores keep a slow token
+    endpoint from queueing everything else behind it."""
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bf-blocking"))
 
 
 Logic = Callable[[TurnContext], Awaitable]

@@ -1,8 +1,9 @@
 """The one module of bot/notifications that knows the Bot Framework: conversation references,
 activities, and sending through `adapter.continue_conversation`.
 
-Errors come back as a `DeliveryError` carrying a `DeliveryProblem` (retryable or not, status,
-Retry-After), so the worker decides about retries without knowing msrest.
+Sends go through bot/teams/connector_http.py (via the adapter). Errors come back as a
+`DeliveryError` carrying a `DeliveryProblem` (retryable or not, status, the connector's error
+code, Retry-After), so the worker decides about retries without knowing the HTTP client.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.notifications.retry import RETRYABLE_STATUSES, DeliveryProblem, parse_r
 
 from .activity import card_activity, conversation_base, thread_id
 from .identity import tenant_of
+from .connector_http import ConnectorError
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,9 @@ class ConnectorSender:
 
 def classify(error: BaseException) -> DeliveryProblem:
     """What an error of the connector client means for retrying."""
+    if isinstance(error, ConnectorError):
+        retryable = error.status in RETRYABLE_STATUSES if error.status is not None else True
+        return DeliveryProblem(retryable, error.reason, error.retry_after_s, error.status, error.code)
     if isinstance(error, HttpOperationError):
         response = getattr(error, "response", None)
         status = getattr(response, "status_code", None)

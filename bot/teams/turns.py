@@ -38,6 +38,7 @@ from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
 
 from . import wording as texts
+from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
 
 log = logging.getLogger(__name__)
@@ -161,11 +162,12 @@ class _Entry:
 
 class AtomicTurns(Middleware):
     def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta, *,
-                 clock: Clock = system_clock) -> None:
+                 reply_budget_s: float = 10.0, clock: Clock = system_clock) -> None:
         self._engine = engine_of(sessions)
         self._clock = clock
         self._autocommit = autocommit(self._engine)
         self._ttl = ttl
+        self._reply_budget_s = reply_budget_s
 
     async def on_turn(self, context: TurnContext, logic: NextLogic):
         if is_proactive(context.activity):
@@ -222,9 +224,10 @@ class AtomicTurns(Middleware):
                        already_sent: int = 0) -> None:
         sent = 0
         try:
-            for op, activity in replies:
-                await _send(context, op, activity)
-                sent += 1
+            with reply_budget(self._reply_budget_s):  # all of a turn's replies, well within Teams' 15 s
+                for op, activity in replies:
+                    await _send(context, op, activity)
+                    sent += 1
         except Exception as error:  # noqa: BLE001 - counted, then Teams is told to deliver again
             log.warning("activity id=%s: reply %d of %d not delivered (%s); the turn is saved, the reply is kept",
                         context.activity.id, already_sent + sent + 1, already_sent + len(replies),

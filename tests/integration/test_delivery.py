@@ -93,7 +93,7 @@ async def test_connection_refused_is_retried(world, connector):
     worker = world.worker()
     await worker.run_once()
     assert worker.stats["retried"] == 3
-    assert {row.last_error for row in await world.outbox.all()} == {"ClientRequestError"}
+    assert {row.last_error for row in await world.outbox.all()} == {"unreachable"}
     connector.server = TestServer(connector.app(), host="127.0.0.1", port=port)  # and back, same address
     await connector.server.start_server()
     await worker.drain()

@@ -75,6 +75,7 @@ class NoticeWorld:
                 await enqueue(session, notice, now)
 
     async def close(self) -> None:
+        await self.adapter.connector.close()
         await self.engine.dispose()
 
 
