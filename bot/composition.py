@@ -20,6 +20,7 @@ from bot.db import create_engine, session_factory
 from bot.dialect import is_sqlite
 from bot.domain import CaseEngine
 from bot.domain.clock import Clock, system_clock
+from bot.domain.timefmt import use_time_zone
 from bot.notifications.background import Notifications
 from bot.notifications.events import CaseNoticeListener
 from bot.notifications.outbox import Outbox
@@ -33,7 +34,6 @@ from bot.teams.handler import LarmlotsenBot
 from bot.teams.storage import SqlConversationState, SqlStorage
 from bot.teams.turn_guards import ConversationSerializer, TenantAllowlist
 from bot.teams.turns import AtomicTurns
-from cards.base import use_time_zone
 from dialogs.admin import AdminCommands
 from dialogs.card_actions import CardActionHandler
 from dialogs.case_actions import CaseActions

@@ -102,6 +102,9 @@ class Settings:
     state_ttl_days: int = 90
     # Name of the city's case system: the city is procuring a replacement.
     case_system_name: str = "Paraplysystemet"
+    # Where the city's form (blanketten) is downloaded; no default (the page's PDF link is not in
+    # our copy of the page). When set, every mention of the form is a link.
+    form_url: str = ""
     # Where this bot is reached from outside (for the export download link).
     public_base_url: str = ""
     # Signs export download links; shared by every instance. Empty: derived from the app password,
@@ -224,6 +227,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         abandoned_grace_days=_int(env, "ABANDONED_GRACE_DAYS", 14),
         state_ttl_days=_int(env, "STATE_TTL_DAYS", 90),
         case_system_name=env.get("CASE_SYSTEM_NAME") or "Paraplysystemet",
+        form_url=(env.get("FORM_URL") or "").strip(),
         public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         export_secret=env.get("EXPORT_SECRET") or "",
         export_link_minutes=_int(env, "EXPORT_LINK_MINUTES", 15),

@@ -7,18 +7,14 @@ them; the dialogs wrap them in Bot Framework attachments.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+
 
 from bot.domain import plain_text
-from bot.domain.calendar import STOCKHOLM
+from bot.domain.timefmt import day_text, local_time  # noqa: F401 - the one date format, re-exported
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-_zone = ZoneInfo(STOCKHOLM)  # the TIMEZONE setting, given once at start-up (use_time_zone)
-
-_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 # --- user text ----------------------------------------------------------------------------------
@@ -59,13 +55,43 @@ def literal(text: str | None, limit: int = LITERAL_MAX, *, markdown: bool = True
     return f"{text[:numbered.end()]}\\{text[numbered.end():]}" if numbered else text
 
 
-def adaptive_card(body: list[dict], actions: list[dict] | None = None, **extra) -> dict:
+FALLBACK_MAX = 400
+
+
+def adaptive_card(body: list[dict], actions: list[dict] | None = None, *, fallback_text: str | None = None,
+                  **extra) -> dict:
+    """A card with a `fallbackText` (what a client that cannot draw it shows): given, or the card's
+    first lines."""
     card = {"type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION, "body": body,
-            "msteams": {"width": "Full"}}
+            "msteams": {"width": "Full"}, "fallbackText": fallback_text or _first_lines(body)}
     if actions:
         card["actions"] = actions
     card.update(extra)
     return card
+
+
+def _first_lines(body: list[dict]) -> str:
+    texts: list[str] = []
+    for element in _visible_text_blocks(body):
+        texts.append(element)
+        if sum(len(t) for t in texts) >= FALLBACK_MAX:
+            break
+    text = " – ".join(texts).replace("**", "")
+    return (text[: FALLBACK_MAX - 1] + "…") if len(text) > FALLBACK_MAX else text or "Larmlotsen"
+
+
+def _visible_text_blocks(node):
+    if isinstance(node, dict):
+        if node.get("isVisible") is False:
+            return
+        if node.get("type") == "TextBlock" and isinstance(node.get("text"), str):
+            yield node["text"]
+        for key in ("items", "columns", "body"):
+            if isinstance(node.get(key), list):
+                yield from _visible_text_blocks(node[key])
+    elif isinstance(node, list):
+        for item in node:
+            yield from _visible_text_blocks(item)
 
 
 def attachment(card: dict) -> dict:
@@ -100,25 +126,14 @@ def open_url(title: str, url: str) -> dict:
     return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
+def page_deadline(step) -> bool:
+    """Whether a step's deadline is the page's (only those make a step late; a configured time
+    only reminds)."""
+    return step is not None and step.deadline is not None and step.deadline.page_given
+
+
 def execute(title: str, verb: str, data: dict, **extra) -> dict:
     """Action.Execute (Universal Actions), falling back to Action.Submit with the same data for
     clients that do not know it; the bot treats both the same way."""
     fallback = submit(title, {"verb": verb, **data})
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data, "fallback": fallback, **extra}
-
-
-def use_time_zone(name: str) -> None:
-    """Show times in this zone (the composition root passes the TIMEZONE setting)."""
-    global _zone
-    _zone = ZoneInfo(name)
-
-
-def local_time(moment: datetime) -> str:
-    """'26 nov 2026 kl. 14:05' in local time (TIMEZONE, Europe/Stockholm by default)."""
-    local = moment.astimezone(_zone)
-    return f"{day_text(local.date())} kl. {local:%H:%M}"
-
-
-def day_text(day: date) -> str:
-    """'7 dec 2026'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"

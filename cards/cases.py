@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain import Case
 
 from . import wording as w
-from .base import adaptive_card, container, heading, literal, local_time, submit, subtle, text_block
+from .base import adaptive_card, container, heading, literal, local_time, page_deadline, submit, subtle, text_block
 
 MAX_LISTED = 15
 
@@ -26,7 +26,8 @@ def _row(case: Case, due_at: datetime | None, now: datetime) -> dict:
     step = case.next_step
     line = w.LIST_NEXT.format(label=case.label(step.id), title=step.title) if step else w.LIST_NO_NEXT
     if due_at is not None:
-        line += (w.LIST_OVERDUE if due_at <= now else w.LIST_DUE).format(time=local_time(due_at))
+        template = (w.LIST_OVERDUE if due_at <= now else w.LIST_DUE) if page_deadline(step) else w.LIST_REMINDER
+        line += template.format(time=local_time(due_at))
     title = f"**{case.reference}** · {case.routine.title}"
     if case.customer_ref:
         title += f" · {literal(case.customer_ref)}"

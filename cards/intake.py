@@ -11,6 +11,8 @@ from .base import adaptive_card, subtle, submit, text_block
 def question_card(routine: Routine, spec: FactSpec, number: int, total: int, error: str | None = None) -> dict:
     body = [subtle(w.QUESTION_OF.format(routine=routine.title, n=number, total=total)),
             text_block(spec.question, weight="Bolder", size="Medium")]
+    if spec.note:
+        body.append(text_block(spec.note, size="Small", spacing="Small"))
     if error:
         body.append(text_block(error, color="Attention"))
     body.append(_input_for(spec))
@@ -20,7 +22,7 @@ def question_card(routine: Routine, spec: FactSpec, number: int, total: int, err
 
 def _input_for(spec: FactSpec) -> dict:
     if spec.kind == "bool":
-        choices = [{"title": w.YES, "value": "ja"}, {"title": w.NO, "value": "nej"}]
+        choices = [{"title": spec.yes_label, "value": "ja"}, {"title": spec.no_label, "value": "nej"}]
     elif spec.kind == "choice":
         choices = [{"title": choice.label, "value": choice.value} for choice in spec.choices]
     else:
@@ -28,6 +30,13 @@ def _input_for(spec: FactSpec) -> dict:
                 "errorMessage": w.CHOOSE_DATE}
     return {"type": "Input.ChoiceSet", "id": "answer", "style": "expanded", "choices": choices,
             "label": w.YOUR_ANSWER, "isRequired": True, "errorMessage": w.CHOOSE_ANSWER}
+
+
+def answer_labels(spec: FactSpec) -> list[str]:
+    """The answers as staff read them (also offered as suggested actions in personal chat)."""
+    if spec.kind == "bool":
+        return [spec.yes_label, spec.no_label]
+    return [choice.label for choice in spec.choices]
 
 
 def _typing_hint(spec: FactSpec) -> str:

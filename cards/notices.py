@@ -18,6 +18,7 @@ from .base import (
     literal,
     local_time,
     open_url,
+    page_deadline,
     submit,
     subtle,
     text_block,
@@ -43,6 +44,8 @@ NO_NEXT = "Inget steg kan markeras just nu"
 ALL_DONE = "Alla steg är klara – ärendet kan avslutas"
 DUE = "senast {time}"
 OVERDUE = "försenat sedan {time}"
+REMINDER_AT = "påminnelse {time} (inställning)"
+REMINDER_NOT_DONE = "Påminnelse: {ref} – steg {label} är inte klart (påminnelsetid {time}, inställning)"
 LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
 LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
 LATEST_OPENED = "Startat – {name}, {time}"
@@ -166,9 +169,9 @@ def _next_lines(case: Case, next_due: datetime | None, now: datetime) -> list[di
     line = f"{case.label(step.id)}. {step.title}"
     items = [text_block(NEXT, weight="Bolder", size="Small"), text_block(line, spacing="None")]
     if next_due is not None:
-        late = next_due <= now
-        items.append(subtle((OVERDUE if late else DUE).format(time=local_time(next_due)),
-                            color="Attention" if late else "Default"))
+        late = next_due <= now and page_deadline(step)
+        template = (OVERDUE if late else DUE) if page_deadline(step) else REMINDER_AT
+        items.append(subtle(template.format(time=local_time(next_due)), color="Attention" if late else "Default"))
     return [container(items, spacing="Small")]
 
 
@@ -214,7 +217,8 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
 
 
 def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) -> dict:
-    template = REMINDER_OVERDUE if overdue else REMINDER_NEAR
+    page = page_deadline(case.routine.step(step_id))
+    template = (REMINDER_OVERDUE if overdue else REMINDER_NEAR) if page else REMINDER_NOT_DONE
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
     body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
             text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
@@ -268,7 +272,8 @@ def _digest_line(row: DigestRow, now: datetime) -> str:
         return DIGEST_ROW_WAITING.format(ref=case.reference, routine=case.routine.title, customer=customer)
     due = ""
     if row.next_due is not None:
-        due = " – " + (OVERDUE if row.next_due <= now else DUE).format(time=local_time(row.next_due))
+        template = (OVERDUE if row.next_due <= now else DUE) if page_deadline(step) else REMINDER_AT
+        due = " – " + template.format(time=local_time(row.next_due))
     return DIGEST_ROW.format(ref=case.reference, routine=case.routine.title, customer=customer,
                              label=case.label(step.id), title=step.title, due=due)
 

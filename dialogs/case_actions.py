@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain import Actor, Case, CaseNotFoundError, DomainError
 from bot.domain.access import Place, may_access
-from cards.checklist import checklist_card
+from cards.checklist import checklist_card, mail_link, next_step_card
 
 from . import wording as w
 from .services import Services
@@ -87,13 +87,17 @@ class CaseActions:
                                                                       authorize=guard))
         if result is None:
             return guard.stale()
-        case = guard.case
-        instruction = case.routine.decline.instruction if case.routine.decline else ""
-        return Outcome(result.case, w.DECLINED.format(ref=reference, instruction=instruction), bool(result.events))
+        return Outcome(result.case, declined_message(result.case, reason), bool(result.events))
 
     def card(self, case: Case, notice: str = "") -> dict:
-        due = {deadline.step_id: deadline.due_at for deadline in self.cases.engine.deadlines(case)}
-        return checklist_card(case, due, self._services.clock(), notice)
+        """The whole case (after a button, `ärende TL-…`, a started case)."""
+        deadlines = self.cases.engine.deadline_views(case, self._services.clock())
+        return checklist_card(case, deadlines, notice, form_url=self._services.settings.form_url)
+
+    def short_card(self, case: Case, notice: str) -> dict:
+        """What a typed `klar` gets: the confirmation and the next step."""
+        deadlines = self.cases.engine.deadline_views(case, self._services.clock())
+        return next_step_card(case, deadlines, notice, form_url=self._services.settings.form_url)
 
     def next_deadline(self, case: Case):
         step = case.next_step
@@ -143,6 +147,16 @@ class _AccessGuard:
 
     def stale(self) -> Outcome:
         return Outcome(self.case, w.STALE_CARD, False)
+
+
+def declined_message(case: Case, reason: str | None) -> str:
+    """The answer to a decline, in every scope: what to do now and a ready e-mail link."""
+    decline = case.routine.decline
+    if decline is None:
+        return w.DECLINED.format(ref=case.reference, instruction="", contact="")
+    link = mail_link(case, decline.contact, reason=reason or None)
+    contact = w.DECLINE_CONTACT.format(address=decline.contact.address, link=link)
+    return w.DECLINED.format(ref=case.reference, instruction=decline.instruction, contact=contact)
 
 
 def _with_warnings(message: str, warnings: tuple[str, ...]) -> str:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds
 from bot.notifications.subscriptions import home_team_for
 from bot.teams.activity import card_activity, fold, message_text, place_of, submitted_value
 from bot.teams.identity import actor_of
-from cards.intake import customer_ref_card, question_card
+from cards.intake import answer_labels, customer_ref_card, question_card
 from dialogs.commands import ROUTINE_COMMANDS
 
 from . import wording as w
@@ -25,6 +27,7 @@ from .answers import interpret
 from .interruptible import InterruptibleDialog
 from .services import Services
 
+MAX_SUGGESTED = 3
 _SKIP_WORDS = {"hoppa over", "hoppa", "skippa", "nej", "ingen", "inget", "-", "nej tack"}
 
 
@@ -84,7 +87,13 @@ class IntakeDialog(InterruptibleDialog):
         number = len(facts) + 1
         total = number + len(self._questions_after(spec, facts))
         card = question_card(self.routine, spec, number, total, step.options.get("error"))
-        await step.context.send_activity(card_activity(card))
+        message = card_activity(card)
+        labels = answer_labels(spec) if spec.kind != "date" else []
+        if 0 < len(labels) <= MAX_SUGGESTED and not place_of(step.context.activity).is_shared:
+            # Teams shows suggested actions in personal chat only: one tap answers.
+            message.suggested_actions = SuggestedActions(
+                actions=[CardAction(type=ActionTypes.im_back, title=label, value=label) for label in labels])
+        await step.context.send_activity(message)
         return Dialog.end_of_turn
 
     async def read_fact_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -94,6 +103,12 @@ class IntakeDialog(InterruptibleDialog):
         if error:
             return await step.replace_dialog("facts", {"facts": facts, "error": error})
         facts[spec.name] = value
+        if spec.kind == "date":
+            # Told at the date question itself, before any other question.
+            warning = self._services.cases.engine.early_date_warning(
+                self.routine, spec.name, date.fromisoformat(value), self._services.clock())
+            if warning:
+                await step.context.send_activity(MessageFactory.text(warning))
         return await step.replace_dialog("facts", {"facts": facts})
 
     def _next_question(self, facts: dict) -> FactSpec | None:
@@ -102,7 +117,8 @@ class IntakeDialog(InterruptibleDialog):
     def _questions_after(self, current: FactSpec, facts: dict) -> list[FactSpec]:
         names = [spec.name for spec in self.routine.facts]
         later = self.routine.facts[names.index(current.name) + 1:]
-        return [spec for spec in later if spec.required_when is None]
+        # Only the questions this case asks: a conditional one counts once its condition holds.
+        return [spec for spec in later if self._asked(spec, facts)]
 
     @staticmethod
     def _asked(spec: FactSpec, facts: dict) -> bool:
@@ -118,6 +134,8 @@ class IntakeDialog(InterruptibleDialog):
         if spec.kind == "date":
             problem = self._date_problem(spec, parsed, today)
             return (None, problem) if problem else (parsed.isoformat(), None)
+        if spec.kind == "bool":
+            return parsed == spec.yes_means, None  # "Ja" gives the fact's yes-value
         return parsed, None
 
     def _date_problem(self, spec: FactSpec, day: date, today: date) -> str | None:

@@ -119,7 +119,10 @@ class Router:
         case = await self._actions.load(reference, actor, place)
         step = _step_to_complete(case, command.rest)
         outcome = await self._actions.complete(reference, step.id, actor, place)
-        await self._reply_with_card(context, outcome)
+        await self._services.set_focus(context, outcome.case.reference)
+        # The confirmation and the next step, not the whole card again (`ärende TL-…` shows that).
+        await context.send_activity(card_activity(self._actions.short_card(outcome.case, outcome.message),
+                                                 outcome.message))
 
     async def _typed_undo(self, context: TurnContext, command: Command) -> None:
         if not command.rest:
@@ -159,6 +162,9 @@ def _looks_like_an_answer(command: Command) -> bool:
 
 def _step_to_complete(case, wanted_label: str):
     available = case.available_steps
+    if not available and case.is_open and case.is_complete:
+        done = case.routine.done_message or ""
+        raise Refusal(w.ALL_STEPS_DONE.format(ref=case.reference, done=done))
     if not available:
         raise Refusal(w.NO_STEP_AVAILABLE.format(ref=case.reference))
     label = wanted_label.strip().upper().rstrip(".")

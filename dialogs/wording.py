@@ -18,7 +18,10 @@ BOOL_EXPECTED = "Svara **ja** eller **nej**."
 CHOICE_EXPECTED = "Välj ett av alternativen: {choices}."
 DATE_EXPECTED = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-07."
 CLOSED = "Ärende {ref} är avslutat."
-DECLINED = "Beställningen i ärende {ref} är avböjd. {instruction}"
+DECLINED = "Beställningen i ärende {ref} är avböjd. {instruction} {contact}"
+DECLINE_CONTACT = "E-post: [{address}]({link})"
+ALL_STEPS_DONE = ("Alla steg i ärende {ref} är klara – {done} Skriv **avsluta ärendet** för att avsluta ärendet, "
+                  "eller **ärende {ref}** för att se det.")
 UNDONE = "Steg {label} ({title}) är ångrat. Orsaken är sparad i ärendets logg."
 NOT_UNDERSTOOD = ("Det vet jag tyvärr inget säkert svar på. Jag svarar bara på frågor om stadens rutiner för "
                   "trygghetslarm och nyckelfri hemtjänst. Skriv **hjälp** för att se vad jag kan.")

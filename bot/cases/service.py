@@ -124,6 +124,7 @@ def domain_config_from_settings(settings) -> DomainConfig:
         immediate_within_hours=settings.immediate_within_hours,
         install_feedback_working_days=settings.install_feedback_working_days,
         case_system_name=settings.case_system_name,
+        reminder_lead_minutes=settings.reminder_lead_minutes,
     )
 
 

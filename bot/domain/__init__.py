@@ -5,7 +5,7 @@ Free of Bot Framework and of storage: it can be read, tested and changed without
 
 from .calendar import DomainConfig, WorkingCalendar
 from .case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, guard_free_text
-from .engine import CaseEngine, StepDeadline, StepState
+from .engine import CaseEngine, DeadlineView, StepDeadline, StepState
 from .errors import (
     CaseIncompleteError,
     CaseNotFoundError,

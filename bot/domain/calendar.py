@@ -29,6 +29,7 @@ class DomainConfig:
     immediate_within_hours: int = 4
     install_feedback_working_days: int = 5
     case_system_name: str = "Paraplysystemet"
+    reminder_lead_minutes: int = 60
 
     @classmethod
     def from_values(
@@ -40,6 +41,7 @@ class DomainConfig:
         immediate_within_hours: int = 4,
         install_feedback_working_days: int = 5,
         case_system_name: str = "Paraplysystemet",
+        reminder_lead_minutes: int = 60,
     ) -> "DomainConfig":
         return cls(
             opening_time=_as_time(opening_time),
@@ -48,6 +50,7 @@ class DomainConfig:
             immediate_within_hours=int(immediate_within_hours),
             install_feedback_working_days=int(install_feedback_working_days),
             case_system_name=case_system_name,
+            reminder_lead_minutes=int(reminder_lead_minutes),
         )
 
 

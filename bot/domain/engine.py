@@ -6,8 +6,8 @@ One engine for every routine: it knows nothing about a particular routine beyond
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, Mapping
 
 from . import wording
 from .calendar import DomainConfig, WorkingCalendar
@@ -25,7 +25,8 @@ from .model import (
     WorkingDaysBeforeFact,
     parse_date,
 )
-from .routines import routine_catalog
+from .routines import SETTING_BASIS, routine_catalog
+from .timefmt import clock_text, local_time
 
 _TRUE = {"true", "1", "ja", "yes", "on"}
 _FALSE = {"false", "0", "nej", "no", "off"}
@@ -40,6 +41,19 @@ class StepDeadline:
     opened_at: datetime  # when the step became possible
     due_at: datetime
     last_reminder_at: datetime | None
+    page_given: bool = True  # False: a configured reminder time, never "late"
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A step's deadline as staff read it: when, whether the page gives it, how close it is,
+    and what the time rests on."""
+
+    due_at: datetime
+    page_given: bool
+    state: Literal["ok", "soon", "passed"]
+    basis: str  # Swedish: the page's words and the settings the clock time comes from
+    missed_at: datetime | None = None  # today's page-given moment, already passed when the step opened
 
 
 @dataclass(frozen=True)
@@ -101,7 +115,8 @@ class CaseEngine:
     ) -> Case:
         """A stored case, rebuilt without re-validating (the rules may have changed since)."""
         routine = self.routine(routine_key)
-        return Case(reference, routine, self._coerce_stored(routine, facts), tuple(events), team_id, conversation_id, customer_ref)
+        return Case(reference, routine, self._coerce_stored(routine, facts), tuple(events), team_id, conversation_id,
+                    customer_ref)
 
     # --- facts --------------------------------------------------------------------------------
 
@@ -130,6 +145,8 @@ class CaseEngine:
     def _coerce_stored(self, routine: Routine, facts: Mapping[str, Any]) -> dict[str, Any]:
         coerced = dict(facts)
         for spec in routine.facts:
+            if spec.name not in coerced and spec.missing_means is not None:
+                coerced[spec.name] = spec.missing_means
             if spec.kind == "date" and coerced.get(spec.name):
                 coerced[spec.name] = parse_date(coerced[spec.name])
         return coerced
@@ -186,12 +203,66 @@ class CaseEngine:
                         case.step_opened_at(step.id),
                         due,
                         case.last_reminder_at(step.id),
+                        step.deadline.page_given,
                     )
                 )
         return result
 
     def overdue(self, case: Case, now: datetime) -> list[StepDeadline]:
-        return [deadline for deadline in self.deadlines(case) if deadline.due_at < utc(now)]
+        """Steps late against a deadline the page gives (a configured reminder time makes nothing late)."""
+        return [d for d in self.deadlines(case) if d.page_given and d.due_at < utc(now)]
+
+    def deadline_view(self, case: Case, step: Step, now: datetime) -> DeadlineView | None:
+        """The deadline of an open step that can be done now, as the cards and replies tell it."""
+        if step.deadline is None or case.is_done(step.id) or step not in case.available_steps:
+            return None
+        due = self.due_at(case, step)
+        if due is None:
+            return None
+        now = utc(now)
+        lead = timedelta(minutes=self.config.reminder_lead_minutes)
+        state = "passed" if due <= now else "soon" if due - lead <= now else "ok"
+        return DeadlineView(due, step.deadline.page_given, state, self.deadline_basis(case, step, due),
+                            self._missed_today(case, step))
+
+    def deadline_views(self, case: Case, now: datetime) -> dict[str, DeadlineView]:
+        """Step id → deadline view, for every step that can be done now and has a deadline."""
+        views = {}
+        for step in case.available_steps:
+            view = self.deadline_view(case, step, now)
+            if view is not None:
+                views[step.id] = view
+        return views
+
+    def deadline_basis(self, case: Case, step: Step, due: datetime) -> str:
+        config = self.config
+        closing = clock_text(config.closing_time)
+        match step.deadline:
+            case BeforeClosing(margin=margin):
+                return wording.basis_before_closing(
+                    _hours_text(margin), clock_text((datetime.combine(date.min, config.closing_time) - margin).time()),
+                    SETTING_BASIS["closing_time"].format(value=closing))
+            case WorkingDaysBeforeFact(fact=fact, days=days):
+                return wording.basis_days_before(days, local_time(due),
+                                                 SETTING_BASIS["closing_time"].format(value=closing))
+            case Immediately():
+                return wording.basis_immediately(
+                    SETTING_BASIS["immediate_within_hours"].format(value=config.immediate_within_hours))
+            case WithinConfiguredWorkingDays(setting=setting):
+                return wording.basis_no_page_time(SETTING_BASIS[setting].format(value=getattr(config, setting)))
+        return ""
+
+    def _missed_today(self, case: Case, step: Step) -> datetime | None:
+        """For "minst en timme innan stängning": the moment on the day the step opened that had
+        already passed when it opened (the deadline then moved to the next working day)."""
+        if not isinstance(step.deadline, BeforeClosing):
+            return None
+        opened = case.step_opened_at(step.id)
+        day = self.calendar.local_date(opened)
+        if not self.calendar.is_working_day(day):
+            return None
+        today = self.calendar.closing_at(day) - step.deadline.margin
+        return today if opened > today else None
 
     def notice_warnings(self, case: Case) -> tuple[str, ...]:
         """Flags for deadlines that were already missed when the case was opened (e.g. a wanted
@@ -201,11 +272,24 @@ class CaseEngine:
             if isinstance(step.deadline, WorkingDaysBeforeFact):
                 due = self.due_at(case, step)
                 if due is not None and due < case.opened_at:
-                    local = due.astimezone(self.calendar.zone).strftime("%Y-%m-%d %H:%M")
-                    warnings.append(
-                        wording.too_short_notice(case.facts[step.deadline.fact], step.deadline.days, due, local)
-                    )
+                    warnings.append(wording.too_short_notice(case.facts[step.deadline.fact], step.deadline.days, due))
         return tuple(warnings)
+
+    def early_date_warning(self, routine: Routine, fact: str, day: date, now: datetime) -> str | None:
+        """At the date question itself: the wanted date leaves too little notice for a step that
+        must be done a number of working days before it (None when it does not)."""
+        for step in routine.steps:
+            rule = step.deadline
+            if isinstance(rule, WorkingDaysBeforeFact) and rule.fact == fact:
+                latest = self.calendar.closing_at(self.calendar.working_days_before(day, rule.days))
+                if latest < utc(now):
+                    return wording.too_short_notice(day, rule.days, latest)
+        return None
+
+
+def _hours_text(margin: timedelta) -> str:
+    hours = margin.total_seconds() / 3600
+    return wording.ONE_HOUR if hours == 1 else wording.hours(hours)
 
 
 def _parse_value(spec: FactSpec, value: Any) -> Any:

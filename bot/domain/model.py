@@ -39,6 +39,14 @@ class Contact:
     recipient: str  # Swedish name of the recipient
     purpose: str  # Swedish: why to contact them in this step
     when: Condition = ALWAYS
+    # Swedish, shown with the contact: the page sentence or decision it rests on.
+    basis: str = ""
+    # True when the page ties this contact to this step; False when the page names no channel
+    # for the step and this is only the page's address for the unit (the card says so).
+    page_tied: bool = True
+    # The prefilled e-mail's body, in the sender's voice: facts, no instructions (may contain
+    # {wanted_date}, {role}, {reason}; see cards/checklist.py).
+    mail: str = ""
 
     @property
     def link(self) -> str:
@@ -57,7 +65,10 @@ def _e164_swedish(number: str) -> str:
 
 @dataclass(frozen=True)
 class Immediately:
-    """'Omgående': due within the configured number of working hours after the step opens."""
+    """'Omgående': the page gives no interval; a reminder follows the configured number of
+    working hours after the step opens. Never "late": the hours are a setting, not the page's."""
+
+    page_given = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class BeforeClosing:
     (or on the next working day when that moment has passed)."""
 
     margin: timedelta = timedelta(hours=1)
+    page_given = True  # "minst en timme innan stängning" (the closing time itself is a setting)
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class WorkingDaysBeforeFact:
 
     fact: str
     days: int
+    page_given = True  # "minst fem arbetsdagar innan önskat byte"
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,7 @@ class WithinConfiguredWorkingDays:
     """Expected within N working days of the step opening; N is the named configuration value."""
 
     setting: Literal["install_feedback_working_days"]
+    page_given = False  # the page gives no time for the feedback: a reminder only
 
 
 DeadlineRule = Immediately | BeforeClosing | WorkingDaysBeforeFact | WithinConfiguredWorkingDays
@@ -101,6 +115,8 @@ class Step:
     contacts: tuple[Contact, ...] = ()
     form: str | None = None
     deadline: DeadlineRule | None = None
+    # Swedish: what to do once the step's (page-given) deadline has passed.
+    when_late: str = ""
     # The key guard: a step that hands back keys waits for a step that confirms the alarm returned.
     confirms_alarm_returned: bool = False
     hands_back_keys: bool = False
@@ -139,6 +155,18 @@ class FactSpec:
     default: Any = None  # None = must be answered
     required_when: Condition | None = None  # for optional facts that become mandatory
     working_day_only: bool = False  # a date that must be a Swedish working day
+    # Answer buttons that say what they mean; `yes_means` is the fact's value for "Ja" (a
+    # question is asked the plain way round even where the fact is named the other way).
+    note: str = ""  # Swedish, shown with the question: the page's rule that makes the answer matter
+    yes_label: str = "Ja"
+    no_label: str = "Nej"
+    yes_means: bool = True
+    # For cases stored before the fact existed: the value that keeps them as they were.
+    missing_means: Any = None
+
+    def answer_label(self, value: Any) -> str:
+        """The button label that gave `value` (a bool fact)."""
+        return self.yes_label if value == self.yes_means else self.no_label
 
     def is_required(self, facts: Facts) -> bool:
         if self.required_when is not None:

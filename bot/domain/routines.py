@@ -42,16 +42,67 @@ INSTALLATION_OCH_SERVICE_PHONE = "08-508 40 613"
 FORM = "Blankett för nyinstallation, ändring eller avslut av trygghetslarm och lås"
 
 
-def _email_trygghetsjour(purpose: str) -> Contact:
-    return Contact("email", TRYGGHETSJOUR_EMAIL, TRYGGHETSJOUR, purpose)
+# --- what the page does not decide, and what the bot shows instead ---------------------------------
+# Every contact offered on a step and every time taken from configuration is decided here, each
+# with the page sentence or the setting it rests on; the cards show that basis next to it.
+
+# The page gives installation och service's e-mail address with the form (in "Återlämning av
+# trygghetslarm": "… skicka den via e-post … E-post: installationochservice@stockholm.se").
+S_FORM_BY_EMAIL = (
+    "Ladda ner och fyll i blanketten för nyinstallation, ändring eller avslut av trygghetslarm och "
+    "skicka den via e-post till Stockholms trygghetsjour."
+)
+BASIS_FORM_EMAIL = "Sidan: blanketten skickas via e-post till installationochservice@stockholm.se."
+BASIS_WRITTEN = "Sidan: kontakta installation och service skriftligen; e-postadressen är sidans."
+BASIS_NO_CHANNEL = "Sidan anger ingen kanal för steget; adressen är sidans e-post till installation och service."
+BASIS_PRIORITY_PHONE = (
+    "Sidan: prioriterad beställning – installation och service kontaktas på telefon 08-508 40 613 "
+    "(sidan ger numret bara för prioriterade beställningar)."
+)
+BASIS_DECLINE = "Sidan: meddelas omgående till Stockholms trygghetsjour via e-post, trygghetslarm@stockholm.se."
+# Ändringar i larmkedjan: the page links an e-service the bot does not have, and names no e-mail.
+ALARM_CHAIN_NO_CHANNEL = (
+    "Sidan hänvisar till stadens e-tjänst för ändringar i larmkedjan (länken finns på stadens sida, inte i "
+    "Larmlotsen). Sidan anger ingen e-post eller telefon för det här steget."
+)
+
+# Settings shown to users, with what they stand for ({value} is filled in from configuration).
+# The page gives no opening hours ("se meny till höger"), no interval for "omgående" and no time
+# for the installation feedback.
+SETTING_BASIS = {
+    "closing_time": "om installation och service stänger kl. {value} (inställning)",
+    "opening_hours": "installation och service öppettider vardagar kl. {value} (inställning)",
+    "immediate_within_hours": "påminnelse efter {value} arbetstimmar (inställning)",
+    "install_feedback_working_days": "sidan anger ingen tid – påminnelse efter {value} arbetsdagar (inställning)",
+    "reminder_lead_minutes": "påminnelse {value} minuter före tidsgränsen (inställning)",
+}
 
 
-def _email_installation(purpose: str, **facts) -> Contact:
-    return Contact("email", INSTALLATION_OCH_SERVICE_EMAIL, INSTALLATION_OCH_SERVICE, purpose, when(**facts))
+def _email_trygghetsjour(purpose: str, mail: str) -> Contact:
+    return Contact("email", TRYGGHETSJOUR_EMAIL, TRYGGHETSJOUR, purpose, basis=BASIS_DECLINE, mail=mail)
 
 
-def _phone_installation(purpose: str, **facts) -> Contact:
-    return Contact("phone", INSTALLATION_OCH_SERVICE_PHONE, INSTALLATION_OCH_SERVICE, purpose, when(**facts))
+def _form_email(purpose: str, mail: str, **facts) -> Contact:
+    """The form, sent by e-mail to the address the page gives with it."""
+    return Contact("email", INSTALLATION_OCH_SERVICE_EMAIL, INSTALLATION_OCH_SERVICE, purpose, when(**facts),
+                   basis=BASIS_FORM_EMAIL, mail=mail)
+
+
+def _written_email(purpose: str, mail: str, **facts) -> Contact:
+    """A step the page says to do "skriftligen": e-mail to the unit's address on the page."""
+    return Contact("email", INSTALLATION_OCH_SERVICE_EMAIL, INSTALLATION_OCH_SERVICE, purpose, when(**facts),
+                   basis=BASIS_WRITTEN, mail=mail)
+
+
+def _unit_email(purpose: str, mail: str, **facts) -> Contact:
+    """The page names no channel for the step: the unit's e-mail, marked as such."""
+    return Contact("email", INSTALLATION_OCH_SERVICE_EMAIL, INSTALLATION_OCH_SERVICE, purpose, when(**facts),
+                   basis=BASIS_NO_CHANNEL, page_tied=False, mail=mail)
+
+
+def _priority_phone(purpose: str) -> Contact:
+    return Contact("phone", INSTALLATION_OCH_SERVICE_PHONE, INSTALLATION_OCH_SERVICE, purpose, when(priority=True),
+                   basis=BASIS_PRIORITY_PHONE)
 
 
 SEND_FORM = "Skicka blanketten till installation och service."
@@ -81,9 +132,13 @@ S_RETURN_FORM = (
 
 # --- shared facts ----------------------------------------------------------------------------------
 
-FACT_LOCK = FactSpec("lock", "bool", "Har kunden ett låstillbehör för nyckelfri hemtjänst?")
+FACT_LOCK = FactSpec(
+    "lock", "bool", "Har kunden ett låstillbehör för nyckelfri hemtjänst?",
+    yes_label="Ja, kunden har låstillbehör", no_label="Nej, inget låstillbehör",
+)
 FACT_KEYS_HELD = FactSpec(
-    "keys_held", "bool", "Har ni kundens nycklar som ska lämnas tillbaka?", default=True
+    "keys_held", "bool", "Har ni kundens nycklar som ska lämnas tillbaka?", default=True,
+    yes_label="Ja, vi har kundens nycklar", no_label="Nej, vi har inga nycklar",
 )
 
 CHANGE_RULES = (
@@ -102,6 +157,8 @@ CHANGE_RULES = (
 
 # =====================================================================================================
 # Ny beställning
+# Steps are listed in the order they are done: securing access comes before step 2 ("innan kontakt
+# med installation och service"), informing the customer before step 3 ("Inför installationen").
 # =====================================================================================================
 
 NEW_ORDER = Routine(
@@ -113,12 +170,19 @@ NEW_ORDER = Routine(
         "I den här ordningen ska utföraren hantera en beställning av trygghetslarm:",
     ),
     facts=(
-        FactSpec("priority", "bool", "Är det en prioriterad beställning?", default=False),
+        FactSpec(
+            "priority", "bool", "Är det en prioriterad beställning?", default=False,
+            yes_label="Ja, prioriterad beställning", no_label="Nej, inte prioriterad",
+        ),
+        # Stored the way the page puts the exception; asked the plain way round.
         FactSpec(
             "declines_keys_and_keyless",
             "bool",
-            "Har kunden valt att varken lämna ut nycklar eller ha nyckelfri hemtjänst?",
+            "Lämnar kunden ut ett exemplar av sina hemnycklar till er?",
             default=False,
+            yes_label="Ja, ett exemplar av nycklarna",
+            no_label="Nej, kunden avstår både nycklar och nyckelfri hemtjänst",
+            yes_means=False,
         ),
     ),
     steps=(
@@ -128,23 +192,47 @@ NEW_ORDER = Routine(
             source="Utföraren accepterar beställningen i Paraplysystemet.",
         ),
         Step(
-            "inform_customer",
-            "Informera kunden om trygghetslarmet och nyckelfri hemtjänst",
-            source=(
-                "Inför installationen behöver du som utförare säkerställa att kunden får information om "
-                "trygghetslarmet och nyckelfri hemtjänst."
-            ),
-            phase="preparation",
-        ),
-        Step(
             "secure_access",
             "Säkra tillgången till bostaden: hämta ett (1) exemplar av kundens hemnycklar",
-            instruction="Tillgången till bostaden ska vara säkrad innan du kontaktar installation och service.",
+            instruction=(
+                "Tillgången till bostaden ska vara säkrad innan du kontaktar installation och service. När "
+                "installationen är klar avgör ni när nycklarna lämnas tillbaka."
+            ),
             source=(
                 "För att säkra tillgång till den enskildes bostad innan nyckelfri hemtjänst är installerat "
                 "behöver utföraren inhämta ett (1) exemplar av den enskildes hemnycklar."
             ),
             when=when(declines_keys_and_keyless=False),
+            phase="preparation",
+        ),
+        Step(
+            "notify_installation",
+            "Meddela installation och service med blanketten",
+            instruction="Beställ installation av trygghetslarm och lås genom att skicka blanketten till installation och service.",
+            source=(
+                "Utföraren meddelar enheten för installation och service vid Stockholms trygghetsjour "
+                "genom larmblanketten."
+            ),
+            # Order of steps 1-4 ("I den här ordningen"), and access first ("innan kontakt med
+            # installation och service").
+            requires=("accept", "secure_access"),
+            contacts=(
+                _priority_phone("Prioriterad beställning: ring installation och service."),
+                _form_email(
+                    SEND_FORM,
+                    "Vi beställer installation av trygghetslarm{lock_text} enligt bifogad blankett.{priority_text}",
+                ),
+            ),
+            form=FORM,
+        ),
+        Step(
+            "inform_customer",
+            "Informera kunden om trygghetslarmet och nyckelfri hemtjänst",
+            instruction="Före installationen.",
+            source=(
+                "Inför installationen behöver du som utförare säkerställa att kunden får information om "
+                "trygghetslarmet och nyckelfri hemtjänst."
+            ),
             phase="preparation",
         ),
         Step(
@@ -163,31 +251,14 @@ NEW_ORDER = Routine(
             phase="preparation",
         ),
         Step(
-            "notify_installation",
-            "Meddela installation och service med blanketten",
-            instruction=(
-                "Beställ installation av trygghetslarm och lås genom att skicka blanketten till enheten för "
-                "installation och service. Vid prioriterad beställning: ring installation och service."
-            ),
-            source=(
-                "Utföraren meddelar enheten för installation och service vid Stockholms trygghetsjour "
-                "genom larmblanketten."
-            ),
-            requires=("accept", "inform_customer", "secure_access", "inform_lock_opening_cost"),
-            contacts=(
-                _email_installation(SEND_FORM),
-                _phone_installation("Prioriterad beställning: ring installation och service.", priority=True),
-            ),
-            form=FORM,
-        ),
-        Step(
             "installation_feedback",
             "Installation och service har installerat trygghetslarmet och återkopplat",
             source=(
                 "Enheten för installation och service installerar trygghetslarmet och återkopplar därefter "
                 "till utföraren."
             ),
-            requires=("notify_installation",),
+            # Informing the customer comes "Inför installationen".
+            requires=("notify_installation", "inform_customer", "inform_lock_opening_cost"),
             deadline=WithinConfiguredWorkingDays("install_feedback_working_days"),
         ),
         Step(
@@ -209,6 +280,14 @@ NEW_ORDER = Routine(
             (
                 "Du som utförare behöver också säkerställa tillgång till den enskildes bostad innan kontakt "
                 "med installation och service på Stockholms trygghetsjour."
+            ),
+        ),
+        Rule(
+            "inform_before_installation",
+            "Informera kunden om trygghetslarmet och nyckelfri hemtjänst före installationen.",
+            (
+                "Inför installationen behöver du som utförare säkerställa att kunden får information om "
+                "trygghetslarmet och nyckelfri hemtjänst."
             ),
         ),
         Rule(
@@ -242,7 +321,10 @@ NEW_ORDER = Routine(
     decline=Decline(
         title="Tacka nej till beställningen",
         instruction="Meddela Stockholms trygghetsjour omgående via e-post att du inte accepterar beställningen.",
-        contact=_email_trygghetsjour("Meddela omgående att beställningen inte accepteras."),
+        contact=_email_trygghetsjour(
+            "Meddela omgående att beställningen inte accepteras.",
+            "Vi meddelar att vi inte accepterar beställningen av trygghetslarm.{reason_text}",
+        ),
         source=(
             "Om du som utförare av någon anledning inte accepterar beställningen måste detta omgående "
             "meddelas till Stockholms trygghetsjour via e-post."
@@ -253,6 +335,8 @@ NEW_ORDER = Routine(
 
 # =====================================================================================================
 # Ändringar: utförarbyte, flytt, övertagande, avslut
+# The page orders no step after "receiving the notice in the case system": the notice is how the
+# provider learns of the change, so the steps to report it are not gated on ticking it.
 # =====================================================================================================
 
 PROVIDER_CHANGE = Routine(
@@ -261,6 +345,26 @@ PROVIDER_CHANGE = Routine(
     summary="Kunden byter utförare. Nycklarna lämnas över hos kunden; har kunden lås ska installation och service veta det omgående.",
     sources=("utförarbyten",),
     facts=(
+        # Asked first, with the date right after: a too-early date is told at once.
+        FactSpec(
+            "large_org_change",
+            "bool",
+            "Är bytet en del av en större organisatorisk förändring i utförarkedjan?",
+            default=False,
+            yes_label="Ja, en större organisatorisk förändring",
+            no_label="Nej, ett enskilt byte",
+        ),
+        FactSpec(
+            "wanted_date",
+            "date",
+            "Vilket datum önskas bytet?",
+            required_when=when(large_org_change=True),
+            note=(
+                "Vid större organisatoriska förändringar ska installation och service kontaktas minst fem "
+                "arbetsdagar före önskat byte. Utförarbyten sker vardagar."
+            ),
+            working_day_only=True,  # "Utförarbyten sker vardagar under ordinarie öppettider"
+        ),
         FactSpec(
             "provider_role",
             "choice",
@@ -269,17 +373,13 @@ PROVIDER_CHANGE = Routine(
         ),
         FACT_LOCK,
         FactSpec(
-            "large_org_change",
+            "keys_handover",
             "bool",
-            "Är bytet en del av en större organisatorisk förändring i utförarkedjan?",
-            default=False,
-        ),
-        FactSpec(
-            "wanted_date",
-            "date",
-            "Vilket datum önskas bytet?",
-            required_when=when(large_org_change=True),
-            working_day_only=True,  # "Utförarbyten sker vardagar under ordinarie öppettider"
+            "Finns det nycklar till kunden som ska lämnas över vid bytet?",
+            default=True,
+            yes_label="Ja, nycklar lämnas över hos kunden",
+            no_label="Nej, inga nycklar att lämna över",
+            missing_means=True,  # cases from before the question: handover as then
         ),
     ),
     steps=(
@@ -294,55 +394,66 @@ PROVIDER_CHANGE = Routine(
         Step(
             "contact_before_large_change",
             "Kontakta installation och service minst fem arbetsdagar före önskat byte",
-            instruction="Vid större organisatoriska förändringar i utförarkedjan.",
+            instruction="Bytet är en del av en större organisatorisk förändring i utförarkedjan.",
             source=(
                 "Vid större organisatoriska förändringar i utförarkedjan krävs att utföraren tar kontakt "
                 "minst fem arbetsdagar innan önskat byte."
             ),
             when=when(large_org_change=True),
             contacts=(
-                _email_installation("Kontakta om den större organisatoriska förändringen."),
-                _phone_installation("Kontakta om den större organisatoriska förändringen."),
+                _unit_email(
+                    "Kontakta om den större organisatoriska förändringen.",
+                    "Vi meddelar att kunden byter utförare som en del av en större organisatorisk förändring i "
+                    "utförarkedjan. Önskat datum för bytet: {wanted_date}.{role_text}",
+                ),
             ),
             deadline=WorkingDaysBeforeFact("wanted_date", 5),
+            when_late=(
+                "Kontakta installation och service nu och tala om att bytet har kortare framförhållning än fem "
+                "arbetsdagar."
+            ),
         ),
         Step(
             "notify_lock",
             "Meddela installation och service omgående att kunden har låstillbehör för nyckelfri hemtjänst",
-            instruction="Senast en timme före stängning.",
+            instruction="Omgående, och minst en timme före stängning.",
             source=(
                 "Utföraren ska omgående meddela enheten för installation och service, minst en timme innan "
                 "stängning, om den enskilde har ett låstillbehör för nyckelfri hemtjänst."
             ),
-            requires=("change_notice_received",),
             when=when(lock=True),
             contacts=(
-                _phone_installation("Meddela omgående om låstillbehöret."),
-                _email_installation("Meddela omgående om låstillbehöret."),
+                _unit_email(
+                    "Meddela omgående om låstillbehöret.",
+                    "Vi meddelar att kunden byter utförare och har ett låstillbehör för nyckelfri hemtjänst."
+                    "{role_text}",
+                ),
             ),
             deadline=BeforeClosing(timedelta(hours=1)),
+            when_late=(
+                "Meddela installation och service nu ändå, och skriv att meddelandet kommer efter tidsgränsen."
+            ),
         ),
         Step(
             "send_change_form",
             "Meddela utförarbytet till installation och service med blanketten",
             source=S_ALL_CHANGES_FORM,
-            requires=("change_notice_received",),
-            contacts=(_email_installation(SEND_FORM),),
+            contacts=(
+                _form_email(SEND_FORM, "Vi meddelar att kunden byter utförare.{role_text} Blanketten är bifogad."),
+            ),
             form=FORM,
         ),
         Step(
             "hand_over_keys",
             "Lämna över kundens nycklar till den nya utföraren hemma hos kunden",
             source="Överlämning av nycklar sker hos den enskilde.",
-            requires=("change_notice_received",),
-            when=when(provider_role="leaving"),
+            when=when(provider_role="leaving", keys_handover=True),
         ),
         Step(
             "receive_keys",
             "Ta emot kundens nycklar från den tidigare utföraren hemma hos kunden",
             source="Överlämning av nycklar sker hos den enskilde.",
-            requires=("change_notice_received",),
-            when=when(provider_role="receiving"),
+            when=when(provider_role="receiving", keys_handover=True),
         ),
     ),
     rules=CHANGE_RULES
@@ -356,6 +467,7 @@ PROVIDER_CHANGE = Routine(
             ),
         ),
     ),
+    done_message="Utförarbytet är klart.",
 )
 
 MOVE = Routine(
@@ -373,21 +485,26 @@ MOVE = Routine(
                 "För att kunna säkerställa trygghetslarmets funktionalitet ska utföraren alltid meddela enheten "
                 "installation och service när den enskilde flyttar."
             ),
-            requires=("move_notice_received",),
-            contacts=(_email_installation(SEND_FORM),),
+            contacts=(_form_email(SEND_FORM, "Vi meddelar att kunden flyttar. Blanketten är bifogad."),),
             form=FORM,
         ),
         Step(
             "lock_moves_too",
             "Meddela installation och service att låset ska flyttas med",
             source="Har den enskilde nyckelfri hemtjänst ska låset också flyttas med.",
-            requires=("move_notice_received",),
             when=when(lock=True),
-            contacts=(_email_installation("Meddela att låset ska flyttas med till den nya bostaden."),),
+            contacts=(
+                _form_email(
+                    "Meddela att låset ska flyttas med till den nya bostaden.",
+                    "Vi meddelar att kunden flyttar och har nyckelfri hemtjänst: låset ska flyttas med till den "
+                    "nya bostaden.",
+                ),
+            ),
             form=FORM,
         ),
     ),
     rules=CHANGE_RULES,
+    done_message="Flytten är anmäld.",
 )
 
 TAKEOVER = Routine(
@@ -406,12 +523,17 @@ TAKEOVER = Routine(
             "send_change_form",
             "Meddela övertagandet till installation och service med blanketten",
             source=S_ALL_CHANGES_FORM,
-            requires=("takeover_notice_received",),
-            contacts=(_email_installation(SEND_FORM),),
+            contacts=(
+                _form_email(
+                    SEND_FORM,
+                    "Vi meddelar att vi tar över ett befintligt trygghetslarm i kundens bostad. Blanketten är bifogad.",
+                ),
+            ),
             form=FORM,
         ),
     ),
     rules=CHANGE_RULES,
+    done_message="Övertagandet är anmält.",
 )
 
 TERMINATION = Routine(
@@ -426,6 +548,13 @@ TERMINATION = Routine(
             "Meddela avslutet i {system}",
             source="Du som utförare meddelar avslut av trygghetslarm genom Paraplysystemet.",
         ),
+        # Without a lock: the provider collects the alarm (the page sets no order for that) …
+        Step(
+            "collect_alarm",
+            "Hämta trygghetslarmet hos kunden",
+            source=S_NO_LOCK_COLLECT,
+            when=when(lock=False),
+        ),
         # With a lock: installation och service collects both alarm and lock.
         Step(
             "notify_lock_removal",
@@ -434,9 +563,16 @@ TERMINATION = Routine(
                 "Du som utförare ska omgående meddela enheten för installation och service om den enskilde har "
                 "ett låstillbehör för nyckelfri hemtjänst som behöver demonteras."
             ),
+            # "När det är klart behöver du kontakta enheten för installation och service skriftligen."
             requires=("end_in_system",),
             when=when(lock=True),
-            contacts=(_email_installation("Meddela skriftligen att låstillbehöret ska demonteras."),),
+            contacts=(
+                _written_email(
+                    "Meddela skriftligen att låstillbehöret ska demonteras.",
+                    "Vi meddelar avslut av trygghetslarm. Kunden har ett låstillbehör för nyckelfri hemtjänst som "
+                    "behöver demonteras. Avslutet är meddelat i {system}.",
+                ),
+            ),
             form=FORM,
             deadline=Immediately(),
         ),
@@ -448,21 +584,20 @@ TERMINATION = Routine(
             when=when(lock=True),
             confirms_alarm_returned=True,
         ),
-        # Without a lock: the provider collects the alarm and tells when it can be picked up.
-        Step(
-            "collect_alarm",
-            "Hämta trygghetslarmet hos kunden",
-            source=S_NO_LOCK_COLLECT,
-            requires=("end_in_system",),
-            when=when(lock=False),
-        ),
+        # … and tells installation och service in writing, after the end is in the case system.
         Step(
             "notify_ready_for_pickup",
             "Meddela installation och service skriftligen att trygghetslarmet är klart att hämta på utförarenheten",
             source=S_NO_LOCK_COLLECT,
-            requires=("collect_alarm",),
+            requires=("end_in_system", "collect_alarm"),
             when=when(lock=False),
-            contacts=(_email_installation("Meddela skriftligen att trygghetslarmet är klart att hämta."),),
+            contacts=(
+                _written_email(
+                    "Meddela skriftligen att trygghetslarmet är klart att hämta.",
+                    "Vi meddelar avslut av trygghetslarm. Trygghetslarmet är klart att hämta på vår "
+                    "utförarenhet. Avslutet är meddelat i {system}.",
+                ),
+            ),
             form=FORM,
         ),
         Step(
@@ -492,6 +627,7 @@ TERMINATION = Routine(
         ),
         Rule("keys_after_alarm", "Lämna inte tillbaka kundens nycklar förrän trygghetslarmet är återlämnat.", S_KEYS_AFTER_ALARM),
     ),
+    done_message="Avslutet är klart.",
 )
 
 # =====================================================================================================
@@ -577,7 +713,14 @@ RETURN_ALARM = Routine(
             "Fyll i blanketten och skicka den med e-post till installation och service",
             source=S_RETURN_FORM,
             requires=("pack_separate_bag", "pack_own_bag"),
-            contacts=(_email_installation("Skicka den ifyllda blanketten om återlämningen."),),
+            contacts=(
+                Contact(
+                    "email", INSTALLATION_OCH_SERVICE_EMAIL, INSTALLATION_OCH_SERVICE,
+                    "Skicka den ifyllda blanketten om återlämningen.",
+                    basis="Sidan: skicka blanketten via e-post, installationochservice@stockholm.se.",
+                    mail="Vi återlämnar ett trygghetslarm. Den ifyllda blanketten är bifogad.",
+                ),
+            ),
             form=FORM,
         ),
         Step(
@@ -601,6 +744,7 @@ RETURN_ALARM = Routine(
         ),
     ),
     rules=(Rule("keys_after_alarm", "Lämna inte tillbaka kundens nycklar förrän trygghetslarmet är återlämnat.", S_KEYS_REMEMBER),),
+    done_message="Trygghetslarmet är återlämnat.",
 )
 
 # =====================================================================================================
@@ -610,17 +754,18 @@ RETURN_ALARM = Routine(
 ALARM_CHAIN = Routine(
     key="alarm_chain",
     title="Ändringar i larmkedjan",
-    summary="Ändringar i larmkedjan meddelas till Stockholms trygghetsjour.",
+    summary="Ändringar i larmkedjan meddelas till Stockholms trygghetsjour genom stadens e-tjänst.",
     sources=("Ändringar i larmkedjan",),
     facts=(),
     steps=(
         Step(
             "report_to_trygghetsjour",
             "Meddela ändringen i larmkedjan till Stockholms trygghetsjour",
+            instruction=ALARM_CHAIN_NO_CHANNEL,
             source="Här kan hemtjänstutförare meddela ändringar i larmkedjor till Stockholms trygghetsjour.",
-            contacts=(_email_trygghetsjour("Meddela ändringen i larmkedjan."),),
         ),
     ),
+    done_message="Ändringen i larmkedjan är meddelad.",
 )
 
 ROUTINES: tuple[Routine, ...] = (NEW_ORDER, PROVIDER_CHANGE, MOVE, TAKEOVER, TERMINATION, RETURN_ALARM, ALARM_CHAIN)
@@ -639,6 +784,14 @@ def _with_system_name(routine: Routine, name: str) -> Routine:
         routine,
         title=fill(routine.title),
         summary=fill(routine.summary),
-        steps=tuple(replace(step, title=fill(step.title), instruction=fill(step.instruction)) for step in routine.steps),
+        steps=tuple(
+            replace(
+                step,
+                title=fill(step.title),
+                instruction=fill(step.instruction),
+                contacts=tuple(replace(contact, mail=fill(contact.mail)) for contact in step.contacts),
+            )
+            for step in routine.steps
+        ),
         rules=tuple(replace(rule, text=fill(rule.text)) for rule in routine.rules),
     )

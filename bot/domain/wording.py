@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .timefmt import day_text, local_time
+
 STATUS_NAMES = {
     "open": "öppet",
     "closed": "avslutat",
@@ -124,17 +126,43 @@ def fact_unknown(name: str) -> str:
 def date_not_working_day(day: date, holiday: str | None) -> str:
     why = f" ({holiday})" if holiday else ""
     return (
-        f"{day.isoformat()} är ingen arbetsdag{why}. Utförarbyten sker vardagar under ordinarie "
+        f"{day_text(day)} är ingen arbetsdag{why}. Utförarbyten sker vardagar under ordinarie "
         "öppettider – välj en vardag."
     )
 
 
 def date_in_past(day: date) -> str:
-    return f"Datumet {day.isoformat()} har redan passerat."
+    return f"Datumet {day_text(day)} har redan passerat."
 
 
-def too_short_notice(day: date, days: int, latest: datetime, local_latest: str) -> str:
+def too_short_notice(day: date, days: int, latest: datetime) -> str:
     return (
-        f"Önskat datum {day.isoformat()} ligger för nära: installation och service ska kontaktas minst "
-        f"{days} arbetsdagar före önskat byte (senast {local_latest}). Kontakta dem omgående."
+        f"Önskat datum {day_text(day)} ligger för nära: installation och service ska kontaktas minst "
+        f"{days} arbetsdagar före önskat byte. Sista dag att kontakta installation och service var "
+        f"{local_time(latest)}. Kontakta dem omgående och tala om att framförhållningen är kortare."
     )
+
+
+# --- deadlines: what each clock time rests on ------------------------------------------------
+
+ONE_HOUR = "en timme"
+
+
+def hours(count: float) -> str:
+    return f"{count:g} timmar"
+
+
+def basis_before_closing(margin: str, clock: str, closing_basis: str) -> str:
+    return f"senast {margin} före stängning (sidan) – kl. {clock} {closing_basis}"
+
+
+def basis_days_before(days: int, latest: str, closing_basis: str) -> str:
+    return f"minst {days} arbetsdagar före önskat byte (sidan) – {latest} {closing_basis}"
+
+
+def basis_immediately(reminder_basis: str) -> str:
+    return f"omgående (sidan) – {reminder_basis}"
+
+
+def basis_no_page_time(reminder_basis: str) -> str:
+    return reminder_basis

@@ -130,7 +130,8 @@ class ReminderScanner:
                 continue
             try:
                 await self.cases.record_reminder(case.reference, deadline.step_id, BOT_ACTOR,
-                                                 text=w.REMINDER_LOG[which], now=now)
+                                                 text=(w.REMINDER_LOG if deadline.page_given
+                                                       else w.REMINDER_LOG_CONFIGURED)[which], now=now)
                 sent += 1
             except (IntegrityError, DomainError) as error:
                 # Another process recorded the same reminder first, or the step was done meanwhile.

@@ -10,6 +10,9 @@ HOME_TEAM_SET = "Klart! Ärenden du startar i din personliga chatt hör nu till 
 HOME_TEAM_ONLY_IN_CHANNEL = "Skriv **mitt team** i en kanal i det team du hör till."
 REMINDER_LOG = {"near": "Påminnelse i kanalen: steget närmar sig sin tidsgräns.",
                 "overdue": "Påminnelse i kanalen: steget är försenat."}
+# A configured reminder time (the page gives no deadline for the step): reminded, never "late".
+REMINDER_LOG_CONFIGURED = {"near": "Påminnelse i kanalen: påminnelsetiden närmar sig (inställning).",
+                           "overdue": "Påminnelse i kanalen: steget är inte klart vid påminnelsetiden (inställning)."}
 
 
 def summary_new_case(reference: str, routine: str, priority: bool) -> str:

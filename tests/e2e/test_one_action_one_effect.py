@@ -95,6 +95,7 @@ async def test_undo_double_clicked_undoes_one_step(bot, connector):
     reference = await start_move_case(bot, connector, chat)
     for _ in range(3):
         await say(bot, chat, "klar")
+    await say(bot, chat, f"ärende {reference}")  # the whole card, with its undo
     card = connector.sent[-1].cards[0]
     undo = execute_actions(card, "undoStep")[0]
     data = {**undo["data"], "undoReason": "fel steg"}

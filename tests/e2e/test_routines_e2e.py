@@ -17,7 +17,7 @@ ROUTINES = routine_catalog("Paraplysystemet")
 # How each routine's questions are answered: (card value or typed text) per fact, in order.
 WALKS = {
     "ny beställning": ("new_order", [{"answer": "ja"}, "nej"]),
-    "utförarbyte": ("provider_change", [{"answer": "leaving"}, "ja", {"answer": "nej"}]),
+    "utförarbyte": ("provider_change", [{"answer": "nej"}, {"answer": "leaving"}, "ja", {"answer": "ja"}]),
     "flytt": ("move", ["ja"]),
     "övertagande": ("takeover", []),
     "avslut": ("termination", [{"answer": "nej"}, "ja"]),

@@ -163,14 +163,22 @@ async def test_undo_and_decline_are_logged(service):
 
 
 async def test_overdue_steps(service):
+    # "minst en timme innan stängning": a deadline the page gives, so the step can be late.
+    ref = (await service.start_case("provider_change", actor=ANNA, facts={"provider_role": "leaving", "lock": True},
+                                    team_id="t", now=MONDAY_9)).reference
+    assert await service.overdue_steps(at_local(2026, 11, 23, 15)) == []
+    overdue = await service.overdue_steps(at_local(2026, 11, 23, 15, 1))
+    assert [(o.case.reference, o.deadline.step_id) for o in overdue] == [(ref, "notify_lock")]
+    await service.record_reminder(ref, "notify_lock", BERTIL, now=at_local(2026, 11, 23, 15, 2))
+    (again,) = await service.overdue_steps(at_local(2026, 11, 23, 15, 30))
+    assert again.deadline.last_reminder_at == at_local(2026, 11, 23, 15, 2)
+
+
+async def test_a_configured_reminder_time_makes_no_step_late(service):
+    # "omgående" has no interval on the page: the configured hours remind, they do not make it late.
     ref = (await service.start_case("termination", actor=ANNA, facts={"lock": True}, team_id="t", now=MONDAY_9)).reference
     await service.complete_step(ref, "end_in_system", ANNA, now=MONDAY_9)
-    assert await service.overdue_steps(at_local(2026, 11, 23, 12)) == []
-    overdue = await service.overdue_steps(at_local(2026, 11, 23, 13, 1))
-    assert [(o.case.reference, o.deadline.step_id) for o in overdue] == [(ref, "notify_lock_removal")]
-    await service.record_reminder(ref, "notify_lock_removal", BERTIL, now=at_local(2026, 11, 23, 14))
-    (again,) = await service.overdue_steps(at_local(2026, 11, 23, 15))
-    assert again.deadline.last_reminder_at == at_local(2026, 11, 23, 14)
+    assert await service.overdue_steps(at_local(2026, 11, 24, 16)) == []
 
 
 async def test_status_column_follows_the_events(service, sessions):

@@ -29,7 +29,7 @@ FACTS = {
 
 
 def _due(engine, case):
-    return {d.step_id: d.due_at for d in engine.deadlines(case)}
+    return engine.deadline_views(case, NOW)
 
 
 def _walk(case, steps: int, at: datetime):
@@ -51,22 +51,22 @@ def all_cards() -> dict[str, dict]:
                                                                  "Det svaret förstod jag inte." if spec_number == 1 else None)
         case = engine.open_case(key, reference=f"TL-2026-{number:04d}", actor=ANNA, at=NOW - timedelta(days=1),
                                 facts=facts, customer_ref="Löpnr 7", team_id="19:team").case
-        cards[f"checklist_{key}_new"] = checklist_card(case, _due(engine, case), NOW)
+        cards[f"checklist_{key}_new"] = checklist_card(case, _due(engine, case))
         middle = _walk(case, 2, NOW - timedelta(hours=3))
-        cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle), NOW,
+        cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle),
                                                           notice="Steg 2 är klart.")
         finished = _walk(case, 30, NOW)
-        cards[f"checklist_{key}_all_done"] = checklist_card(finished, _due(engine, finished), NOW)
+        cards[f"checklist_{key}_all_done"] = checklist_card(finished, _due(engine, finished))
         closed = finished.close(ANNA, NOW).case
-        cards[f"checklist_{key}_closed"] = checklist_card(closed, {}, NOW)
-        open_cases.append((middle, next(iter(_due(engine, middle).values()), None)))
+        cards[f"checklist_{key}_closed"] = checklist_card(closed, {})
+        open_cases.append((middle, next((v.due_at for v in _due(engine, middle).values()), None)))
     priority = engine.open_case("new_order", reference="TL-2026-0099", actor=ANNA, at=NOW, facts=FACTS["new_order"],
                                 customer_ref="Löpnr 7").case
-    priority = _walk(priority, 3, NOW)  # accept and preparation done: step 2 is next
-    cards["checklist_new_order_priority_notify"] = checklist_card(priority, _due(engine, priority), NOW)
+    priority = _walk(priority, 2, NOW)  # accept and securing access done: step 2 is next
+    cards["checklist_new_order_priority_notify"] = checklist_card(priority, _due(engine, priority), form_url="https://start.stockholm/blankett.pdf")
     declined = engine.open_case("new_order", reference="TL-2026-0100", actor=ANNA, at=NOW).case
     declined = declined.decline(ANNA, NOW, "Kunden har flyttat").case
-    cards["checklist_new_order_declined"] = checklist_card(declined, {}, NOW)
+    cards["checklist_new_order_declined"] = checklist_card(declined, {})
     routine = engine.routine("new_order")
     cards["customer_ref"] = customer_ref_card(routine)
     cards["customer_ref_refused"] = customer_ref_card(routine, "Det där ser ut som ett personnummer.")

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.support import cardcheck
+from tests.support.cards import execute_actions
 from tests.unit.cards.catalogue import all_cards
 
 CARDS = all_cards()
@@ -53,12 +54,25 @@ def test_mail_link_is_prefilled_with_reference_routine_facts_and_customer_refere
     assert mail.startswith("mailto:installationochservice@stockholm.se?subject=TL-2026-0099")
     assert "Ny beställning av trygghetslarm" in mail
     assert "Kundreferens: Löpnr 7" in mail
-    assert "Är det en prioriterad beställning? Ja" in mail
+    # In the sender's voice: facts, not the bot's instructions to staff.
+    assert "Vi beställer installation av trygghetslarm och lås enligt bifogad blankett." in mail
+    assert "Beställningen är prioriterad." in mail
+    assert "Skicka blanketten" not in mail and "?" not in mail.split("body=", 1)[1]
+
+
+def test_every_prefilled_mail_is_short_enough_for_every_mail_client():
+    mailtos = [url for card in CARDS.values() for url in re.findall(r"'(mailto:[^']+)'", str(card))]
+    assert mailtos
+    assert all(len(url) <= 1800 for url in mailtos)
+
+
+def test_every_card_has_a_fallback_text():
+    assert all(card.get("fallbackText") for card in CARDS.values())
 
 
 def test_checklist_actions_use_universal_actions_with_a_submit_fallback():
     card = CARDS["checklist_new_order_new"]
-    executes = [a for a in card["actions"] if a["type"] == "Action.Execute"]
+    executes = execute_actions(card)
     assert executes
     for action in executes:
         assert action["data"]["caseId"] == "TL-2026-0001"

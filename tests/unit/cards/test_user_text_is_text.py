@@ -41,6 +41,9 @@ ATTACKS = {
     "mention": "<at>Alla</at>",
     "very long": "x" * 2000,
 }
+# The bot's own links (the page's contacts); everything else in a card must not be a link.
+OWN_LINK = r"(?:mailto:(?:installationochservice|trygghetslarm)@stockholm\.se|tel:\+46850840613)"
+OWN_ANCHOR = re.compile(r'<a href="' + OWN_LINK + r'[^"]*">([^<]*)</a>')
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": True}).enable("linkify")
 
@@ -54,12 +57,13 @@ def _cards_showing(attack: str) -> dict[str, dict]:
     case = dataclasses.replace(case, customer_ref=attack)  # as if stored before input was cleaned
     done = case.complete_step(case.next_step.id, person, NOW - timedelta(hours=2)).case
     declined = case.decline(person, NOW, "Kunden har flyttat").case
-    due = {d.step_id: d.due_at for d in engine.deadlines(done)}
+    due = engine.deadline_views(done, NOW)
     step_done = done.events[-1]
     closed_case = done
     status = notices.ChannelStatus(True, True, "channel", attack, NOW)
     return {
-        "checklist": checklist_card(done, due, NOW),
+        "checklist": checklist_card(done, due),
+        "declined checklist": checklist_card(declined, {}),
         "case list": case_list_card([(done, None)], NOW, team=True),
         "channel case card": notices.case_card(done, None, NOW),
         "step done": notices.step_done_card(done, step_done),
@@ -93,11 +97,11 @@ def test_no_markup_or_invisible_character_reaches_a_card(attack):
         texts = _texts(card)
         assert texts, name
         for text in texts:
-            html = MARKDOWN.render(text)
+            html = OWN_ANCHOR.sub(r"\1", MARKDOWN.render(text))
             assert not re.search(r"<(a|img)\b", html), (name, text, html)
             assert not re.search(r"<(?!/?(p|strong|em|br)\b)[a-z]", html), (name, text, html)
             assert not INVISIBLE.search(text), (name, text)
-        assert all(len(text) < 600 for text in texts), name
+        assert all(len(re.sub(r"\(" + OWN_LINK + r"[^)]*\)", "", text)) < 600 for text in texts), name
 
 
 def test_the_text_still_reads_as_typed():
@@ -110,10 +114,10 @@ def test_the_text_still_reads_as_typed():
 
 def test_the_mailto_body_carries_the_reference_as_plain_text():
     engine = CaseEngine()
-    case = engine.open_case("alarm_chain", reference="TL-2026-0042", actor=Actor("a", "Anna"), at=NOW).case
+    case = engine.open_case("takeover", reference="TL-2026-0042", actor=Actor("a", "Anna"), at=NOW).case
     case = dataclasses.replace(case, customer_ref=ATTACKS["bidi override"] + " https://evil.example")
-    step = case.next_step
-    body = unquote(mail_link(case, step, step.contacts_for(case.facts)[0]).split("body=", 1)[1])
+    step = case.routine.step("send_change_form")
+    body = unquote(mail_link(case, step.contacts_for(case.facts)[0]).split("body=", 1)[1])
     assert "Lpnr 12 exe\u2024fdp https\ua789//evil\u2024example" in body
     assert not INVISIBLE.search(body) and "\\" not in body
 
@@ -150,11 +154,12 @@ def _render_and_inspect(cards: dict[str, dict]) -> dict[str, dict]:
             for name, card in cards.items():
                 result = page.evaluate("card => window.renderCard(card)", card)
                 assert result["ok"], (name, result)
-                found[name] = page.evaluate("""() => {
+                found[name] = page.evaluate("""ownLink => {
                     const host = document.getElementById('card-host');
-                    return {links: host.querySelectorAll('a').length, images: host.querySelectorAll('img').length,
+                    const own = new RegExp('^' + ownLink);
+                    return {links: [...host.querySelectorAll('a')].filter(a => !own.test(a.getAttribute('href'))).length, images: host.querySelectorAll('img').length,
                             text: host.innerText, unrendered: window.unrendered.slice()};
-                }""")
+                }""", OWN_LINK)
         finally:
             browser.close()
     return found

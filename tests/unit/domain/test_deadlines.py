@@ -108,8 +108,15 @@ def test_immediate_step_due_within_configured_working_hours_over_christmas():
     assert deadline.step_id == "notify_lock_removal"
     # Two hours on the 23rd, then julafton, juldagen and a weekend, then two hours on the 28th.
     assert deadline.due_at == at_local(2026, 12, 28, 10)
-    assert engine.overdue(case, at_local(2026, 12, 28, 10, 1))[0].step_id == "notify_lock_removal"
-    assert engine.overdue(case, at_local(2026, 12, 28, 9, 59)) == []
+    # The page says "omgående" and gives no interval: the hours are a setting, so the step is
+    # reminded of but never called late.
+    assert not deadline.page_given
+    assert engine.overdue(case, at_local(2026, 12, 28, 10, 1)) == []
+    step = case.routine.step("notify_lock_removal")
+    view = engine.deadline_view(case, step, at_local(2026, 12, 28, 10, 1))
+    assert view.state == "passed" and not view.page_given
+    assert view.basis == "omgående (sidan) – påminnelse efter 4 arbetstimmar (inställning)"
+    assert engine.deadline_view(case, step, at_local(2026, 12, 28, 9, 59)).state == "soon"
 
 
 def test_working_hours_across_the_spring_dst_change():
@@ -143,7 +150,7 @@ def test_large_change_too_soon_is_flagged_counting_midsommarafton_out():
     # 22 June is Monday; five working days before it (19 June is midsommarafton) is Friday 12 June.
     opened = _large_change(engine, at_local(2026, 6, 15, 9), date(2026, 6, 22))
     (warning,) = opened.warnings
-    assert "minst 5 arbetsdagar" in warning and "2026-06-12 16:00" in warning
+    assert "minst 5 arbetsdagar" in warning and "12 jun 2026 kl. 16:00" in warning
     assert engine.overdue(opened.case, at_local(2026, 6, 15, 9, 1))[0].step_id == "contact_before_large_change"
 
 

@@ -46,15 +46,16 @@ def test_out_of_order_step_is_refused_naming_the_blocking_step(engine):
     assert refused.value.blocking_step_id == "accept"
 
 
-def test_preparation_comes_before_step_2(engine):
+def test_access_comes_before_step_2_and_informing_the_customer_before_step_3(engine):
     case = complete(open_case(engine, "new_order"), "accept")
     with pytest.raises(StepOrderError) as refused:
         case.complete_step("notify_installation", ANNA, NOW)
-    assert "steg A (Informera kunden om trygghetslarmet och nyckelfri hemtjänst)" in refused.value.message
-    case = complete(case, "inform_customer")
-    with pytest.raises(StepOrderError, match="steg B"):
-        case.complete_step("notify_installation", ANNA, NOW)
+    assert "steg A (Säkra tillgången till bostaden" in refused.value.message
+    # Informing the customer is "inför installationen": it does not hold up step 2.
     case = complete(case, "secure_access", "notify_installation")
+    with pytest.raises(StepOrderError, match="steg B"):
+        case.complete_step("installation_feedback", ANNA, NOW)
+    case = complete(case, "inform_customer")
     assert case.next_step.id == "installation_feedback"
 
 
@@ -233,11 +234,12 @@ def test_step_states_for_the_ui(engine):
     case = complete(open_case(engine, "new_order", priority=True), "accept")
     states = {state.step.id: state for state in engine.step_states(case)}
     assert states["accept"].done.actor == ANNA and not states["accept"].available
-    assert states["inform_customer"].available and states["inform_customer"].label == "A"
-    assert states["notify_installation"].blocked_by.id == "inform_customer"
+    assert states["secure_access"].available and states["secure_access"].label == "A"
+    assert states["inform_customer"].available and states["inform_customer"].label == "B"
+    assert states["notify_installation"].blocked_by.id == "secure_access"
     assert [c.link for c in states["notify_installation"].contacts] == [
-        "mailto:installationochservice@stockholm.se",
         "tel:+46850840613",
+        "mailto:installationochservice@stockholm.se",
     ]
 
 
@@ -249,7 +251,7 @@ def test_every_action_has_a_swedish_message(engine):
     assert undone.message == "Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är ångrat."
     assert undone.case.add_note(ANNA, "Hej", NOW).message == "Anteckningen är sparad."
     finished = complete(undone.case, "takeover_notice_received", "send_change_form")
-    assert finished.close(ANNA, NOW).message == "Ärendet är avslutat."
+    assert finished.close(ANNA, NOW).message == "Ärendet är avslutat. Övertagandet är anmält."
     new_order = complete(
         open_case(engine, "new_order"),
         "accept", "inform_customer", "secure_access", "notify_installation", "installation_feedback", "activate",

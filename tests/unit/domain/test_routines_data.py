@@ -174,13 +174,15 @@ def test_routine_keys_and_step_ids():
                 assert routine.fact(name) is not None, f"{routine.key}.{step.id} uses unknown fact {name}"
 
 
-def test_new_order_runs_1_to_4_with_preparation_before_step_2():
+def test_new_order_runs_1_to_4_with_each_preparation_before_the_step_that_waits_for_it():
     routine = ROUTINES_BY_KEY["new_order"]
     main = [s.id for s in routine.steps if s.phase == "main"]
     assert main == ["accept", "notify_installation", "installation_feedback", "activate"]
-    notify = routine.step("notify_installation")
-    assert set(notify.requires) >= {"accept", "inform_customer", "secure_access", "inform_lock_opening_cost"}
-    assert routine.step("installation_feedback").requires == ("notify_installation",)
+    # "säkerställa tillgång … innan kontakt med installation och service": before step 2.
+    assert routine.step("notify_installation").requires == ("accept", "secure_access")
+    # "Inför installationen … information": before step 3.
+    assert routine.step("installation_feedback").requires == (
+        "notify_installation", "inform_customer", "inform_lock_opening_cost")
     assert routine.step("activate").requires == ("installation_feedback",)
     assert routine.done_message == "Insatsen är igång."
 
@@ -201,13 +203,14 @@ def test_contacts_are_structured_and_come_from_the_page():
     notify = new_order.step("notify_installation")
     assert [c.link for c in notify.contacts_for({"priority": False})] == ["mailto:installationochservice@stockholm.se"]
     assert [c.link for c in notify.contacts_for({"priority": True})] == [
-        "mailto:installationochservice@stockholm.se",
         "tel:+46850840613",
+        "mailto:installationochservice@stockholm.se",
     ]
     assert notify.form == FORM
     assert new_order.decline.contact.address == "trygghetslarm@stockholm.se"
+    # The page links an e-service for the alarm chain, not an e-mail: the bot offers none and says so.
     chain = ROUTINES_BY_KEY["alarm_chain"].step("report_to_trygghetsjour")
-    assert chain.contacts[0].kind == "email" and chain.contacts[0].address == TRYGGHETSJOUR_EMAIL
+    assert chain.contacts == () and "e-tjänst" in chain.instruction
     for routine in ROUTINES:
         for step in routine.steps:
             for contact in step.contacts:
