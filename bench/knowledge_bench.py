@@ -98,7 +98,7 @@ def main() -> None:
     correct = total - len(misses)
     out_of_scope = len(question_set["out_of_scope"])
 
-    blind_sets = {name: blind.load(name) for name in ("dev", "dev_extra", "dev2", "test")}
+    blind_sets = {name: blind.load(name) for name in ("dev", "dev_extra", "dev2", "dev3", "dev4", "test")}
     questions = [item["question"] for item in question_set["answerable"]] + question_set["out_of_scope"]
     questions += [item["q"] for items in blind_sets.values() for item in items]
     if not arguments.held_out:

@@ -25,6 +25,7 @@ from .db import migrate, ping
 from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
 from .teams.adapter import widen_default_executor
+from .teams.openid import RETRY_AFTER_S as OUTAGE_RETRY_AFTER_S, SigningKeysUnavailable
 from .teams.turns import RepliesNotDelivered
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ async def _start(app: web.Application) -> None:
     widen_default_executor(asyncio.get_running_loop())
     # Listen at once and get ready in the background, so /healthz can say 503 until then.
     runtime.background.append(asyncio.create_task(_get_ready(runtime), name="get-ready"))
+    if runtime.openid is not None:  # the signing keys, fetched and refreshed off the request path
+        runtime.background.append(asyncio.create_task(runtime.openid.channel.keep_fresh(), name="openid-keys"))
 
 
 async def _get_ready(runtime: Runtime) -> None:
@@ -166,7 +169,13 @@ async def messages(request: web.Request) -> web.Response:
         log.warning("refused activity id=%s from channel %r (not in ALLOWED_CHANNELS)", activity.id,
                     activity.channel_id)
         return web.json_response({"error": "channel not allowed"}, status=403)
-    authenticated = await _authenticate(runtime, activity, request.headers.get("Authorization", ""))
+    try:
+        authenticated = await _authenticate(runtime, activity, request.headers.get("Authorization", ""))
+    except SigningKeysUnavailable as outage:
+        # Not the caller's fault: Teams delivers a 503 again; a 401 it would drop.
+        log.error("authentication outage: activity id=%s answered 503 (%s)", activity.id, outage)
+        return web.json_response({"error": "authentication temporarily unavailable"}, status=503,
+                                 headers={"Retry-After": str(OUTAGE_RETRY_AFTER_S)})
     if authenticated is None:
         return web.json_response({"error": "unauthorized"}, status=401)
     try:
@@ -196,6 +205,8 @@ async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
     """
     try:
         return await runtime.adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+    except SigningKeysUnavailable:
+        raise
     except Exception as error:  # noqa: BLE001
         log.warning("unauthorised request to /api/messages (activity id=%s): %s", activity.id,
                     error.__class__.__name__)
@@ -246,4 +257,10 @@ async def healthz(request: web.Request) -> web.Response:
     database_ok = await ping(runtime.engine)
     body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok,
             "time": runtime.clock().isoformat(timespec="seconds")}  # the bot's clock (python -m bot --now)
+    if runtime.openid is not None:
+        # Reported, but not a 503 here: a balancer would take the instance out and Teams would get
+        # no answer at all instead of the 503s it retries.
+        body["authentication"] = runtime.openid.health()
+        if runtime.openid.outage:
+            body["status"] = "degraded"
     return web.json_response(body, status=200 if database_ok else 503)

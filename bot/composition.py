@@ -31,6 +31,7 @@ from bot.notifications.worker import NoticeWorker, WorkerTuning
 from bot.teams.adapter import create_adapter
 from bot.teams.delivery import ConnectorSender
 from bot.teams.handler import LarmlotsenBot
+from bot.teams.openid import OpenIdKeys
 from bot.teams.storage import SqlConversationState, SqlStorage
 from bot.teams.turn_guards import ConversationSerializer, TenantAllowlist
 from bot.teams.turns import AtomicTurns
@@ -61,6 +62,7 @@ class Runtime:
     notifications: Notifications
     notice_commands: NoticeCommands
     bot: LarmlotsenBot
+    openid: OpenIdKeys | None  # the token signing keys (None: no credentials, tokens are not checked)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     started_at: float = field(default_factory=time.monotonic)
     background: list[asyncio.Task] = field(default_factory=list)
@@ -76,6 +78,7 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     storage = SqlStorage(sessions, clock=clock)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
+    openid = _openid_keys(settings)
     redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
                              reply_budget_s=settings.reply_timeout_seconds, clock=clock)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
@@ -98,7 +101,15 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions, lock_engine=lock_engine,
                    storage=storage, adapter=adapter, redelivery=redelivery, cases=cases, services=services,
                    export_links=export_links, notifications=notifications, notice_commands=notice_commands,
-                   bot=bot)
+                   bot=bot, openid=openid)
+
+
+def _openid_keys(settings: Settings) -> OpenIdKeys | None:
+    if not settings.has_credentials:
+        return None
+    keys = OpenIdKeys(settings.openid_metadata_url or None)
+    keys.install()
+    return keys
 
 
 def _knowledge_base():

@@ -111,6 +111,9 @@ class Settings:
     # or a random secret per process on a development server.
     export_secret: str = ""
     export_link_minutes: int = 15
+    # Where the Bot Framework's OpenID metadata (the keys Teams' tokens are signed with) is fetched;
+    # empty: the Bot Framework's own address. A mirror, for a network that cannot reach it directly.
+    openid_metadata_url: str = ""
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -231,6 +234,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/"),
         export_secret=env.get("EXPORT_SECRET") or "",
         export_link_minutes=_int(env, "EXPORT_LINK_MINUTES", 15),
+        openid_metadata_url=env.get("OPENID_METADATA_URL") or "",
         log_level=env.get("LOG_LEVEL") or "INFO",
     )
     values.update({k: v for k, v in overrides.items() if v is not None})

@@ -51,7 +51,8 @@ class Analyzer:
         self._load_lexicon()
         self.known_words: frozenset[str] = frozenset(page_counts) | frozenset(self._lexicon_words)
         self._known_stems: frozenset[str] = frozenset(stem(word) for word in self.known_words)
-        self._corrector = TypoCorrector(self.known_words, dict(page_counts))
+        # Fillers are corrected too ("vraför", "gller"), so a slip in one is not an unknown word.
+        self._corrector = TypoCorrector(self.known_words | STOPWORDS, dict(page_counts))
 
     def _load_lexicon(self) -> None:
         concepts_by_phrase: dict[tuple[str, ...], set[str]] = {}
@@ -168,6 +169,11 @@ class Analyzer:
                     # An unknown modifier still says what the word is about
                     # ("sjuk|anmäler"), unless it is too short to mean much ("hem").
                     return (modifier, head) if len(modifier) > MIN_PART_LENGTH else (head,)
+            if known_modifier and len(head) >= MIN_HEAD_LENGTH and not self._is_known(head):
+                # A slip in the head of a compound: "larm|bställning", "installations|ebställningen".
+                corrected = self._corrector.correct(head)
+                if corrected is not None and corrected not in STOPWORDS and edit_distance(head, corrected) == 1:
+                    return (_without_linking_s(modifier, self._is_known), corrected)
             if not fallback and len(head) > MIN_PART_LENGTH and len(modifier) > MIN_PART_LENGTH and known_modifier:
                 fallback = (modifier, head)
         return fallback if allow_modifier_only else ()

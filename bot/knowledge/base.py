@@ -165,7 +165,33 @@ class KnowledgeBase:
     def answer(self, question: str) -> Answer | None:
         """The page's answer to a question about the routines; "the page does not say" for
         what the page leaves out; nearest sections to choose from when no passage answers
-        confidently; None for a question that is not about the routines at all."""
+        confidently; None for a question that is not about the routines at all. A message
+        with two questions ("vem hämtar larmet och hur meddelar vi IS?") gets both answers."""
+        parts = _questions_in(question_text(question))
+        whole = self._answer_one(question)
+        if len(parts) < 2 or whole is None or not whole.answered:
+            return whole
+        # The later question leans on the first for its subject ("... och hur meddelar vi IS?").
+        answers = [self._answer_one(parts[0])] + [self._answer_one(f"{part} {parts[0]}") for part in parts[1:]]
+        if not all(a is not None and a.answered for a in answers):
+            return whole
+        return self._joined([whole] + answers)
+
+    def _joined(self, answers: Sequence[Answer]) -> Answer:
+        """Several answers as one: each block once, in order, every contact once."""
+        blocks: list[Block] = []
+        seen: set[str] = set()
+        for answer in answers:
+            for block in answer.blocks:
+                lines = tuple(line for line in block.lines if line not in seen)
+                if lines:
+                    blocks.append(Block(lines, block.title))
+                    seen.update(lines)
+        first = answers[0]
+        return self._quoted(blocks, first.section, first.routine, first.score,
+                            [c for a in answers for c in a.contacts])
+
+    def _answer_one(self, question: str) -> Answer | None:
         text = question_text(question)
         terms = self._analyzer.terms(text)
         if not terms:
@@ -184,8 +210,10 @@ class KnowledgeBase:
                 and self._named_by_one_word(terms, intent)):
             # Nothing of the routines named, and a word the page never uses ("byta pass med en
             # kollega", "avsluta min anställning"): a passage that shares a verb would be about
-            # another topic.
-            return None
+            # another topic. A routine's verb gets its sections to choose from, no passage.
+            if intent is None:
+                return None
+            return self._unsure(tokens, intent, self._index.scores(terms), force_suggestions=True)
         scores = self._index.scores(terms)
         gives_lock = bool(tokens & {"#LAS", "#UTANLAS"}) and intent in LOCK_ROUTINES
         if gives_lock:
@@ -446,7 +474,7 @@ class KnowledgeBase:
             if intent is not None and routine.key != intent:
                 continue
             matched = [term for term in terms if term.tokens & step_tokens]
-            if not any(self._is_specific(term) for term in matched):
+            if not any(self._is_specific(term) or _names_a_thing(term) for term in matched):
                 continue
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
@@ -494,7 +522,7 @@ class KnowledgeBase:
                       contacts=complete.whom_to_ask(gap.topic, gap.ask))
 
     def _unsure(self, tokens: frozenset[str], intent: str | None, scores: list[float],
-                terms: Sequence[Term] = (), folded: str = "") -> Answer | None:
+                terms: Sequence[Term] = (), folded: str = "", force_suggestions: bool = False) -> Answer | None:
         """No passage answers confidently. A question that names a routine in words the page
         knows gets that routine whole; another about the routines gets the nearest sections
         to pick from ("Menade du") and whom to ask; anything else no answer at all."""
@@ -503,7 +531,7 @@ class KnowledgeBase:
         if intent == CHANGES and terms and not self._has_unknown_word(terms):
             section = next(s for s, r in self._section_routines.items() if r == CHANGES)
             return self._quoted(self._complete(self._whole_section(section), folded, intent), section, None, max(scores))
-        if not tokens & topics.DOMAIN_CONCEPTS:
+        if not tokens & topics.DOMAIN_CONCEPTS and not force_suggestions:
             return None
         best_by_section: dict[str, float] = {}
         for number, score in enumerate(scores):
@@ -686,11 +714,27 @@ _QUESTION_PART = re.compile(r"[,.;:?!]|\b(vad|va|hur|vem|nar|behover|maste|ska) 
                             re.IGNORECASE)
 
 
+_SECOND_QUESTION = re.compile(
+    r"\?\s+(?=\w)|[,;]?\s+och (?=(vem|nar|när|hur|var|vart|vad|vilken|vilka|ska|maste|måste|far|får)\b)|:\s+", re.IGNORECASE)
+
+
+def _questions_in(text: str) -> list[str]:
+    """The questions of a message: "vem installerar larmet och när aktiverar vi?" is two."""
+    return [part.strip(" ?,.") for part in _SECOND_QUESTION.split(text) if part and part.strip(" ?,.")
+            and not re.fullmatch(r"vem|nar|när|hur|var|vart|vad|vilken|vilka|ska|maste|måste|far|får", part.strip(), re.IGNORECASE)]
+
+
 def _done_clause(text: str) -> str:
     """The part of a message that says what is done, before its question."""
     folded = fold(text)
     match = _QUESTION_PART.search(folded)
     return folded[: match.start()] if match and match.start() > 0 else folded
+
+
+def _names_a_thing(term: Term) -> bool:
+    """A word of the staff's lexicon for a thing of the routines ("uppsatt": installed), common
+    on the page as the thing may be."""
+    return any(token.startswith("#") for token in term.tokens - GENERIC_CONCEPTS)
 
 
 def _declining_what(terms: list[Term]) -> list[Term]:

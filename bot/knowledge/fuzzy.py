@@ -99,9 +99,16 @@ class TypoCorrector:
 
 
     def _with_missing_letter(self, word: str) -> str | None:
-        """The most frequent known word that is `word` with one letter put back."""
+        """The most frequent known word that is `word` with one letter put back, or with two
+        neighbouring letters swapped back ("epsot")."""
         found = [c for c in self._by_deletion.get(word, ()) if len(c) == len(word) + 1 and c[0] == word[0]]
+        found += [swapped for swapped in _neighbour_swaps(word) if swapped in self._by_deletion.get(swapped, ())]
         return max(found, key=lambda c: (self._frequency.get(c, 0), c), default=None)
+
+
+def _neighbour_swaps(word: str) -> list[str]:
+    """`word` with two neighbouring letters swapped, the first letter kept."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(1, len(word) - 1)]
 
 
 def _common_prefix(a: str, b: str) -> int:

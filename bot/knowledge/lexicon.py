@@ -62,11 +62,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "byte av utförare", "ny utförare", "nya utförare", "annan utförare", "byta hemtjänst",
         "byter hemtjänst", "byta hemtjänstutförare", "byter hemtjänstutförare", "bytt utförare", "bytte utförare", "byts utförare", "bytt hemtjänst",
         "byta företag", "byter företag", "byter till oss", "byta till oss",
-        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst",
+        "annat bolag", "annat företag", "annan firma", "bytet", "byte av hemtjänst", "annan hemtjänst", "annan hemtjänstutförare", "ny hemtjänst",
     ),
     "#FLYTT": (
         "flytt", "flytta", "flyttar", "flyttat", "flyttas", "flyttning", "flytten",
-        "ny adress", "nytt boende", "ny bostad", "ny lägenhet", "flyttas med", "flytta med",
+        "ny adress", "nytt boende", "ny bostad", "ny lägenhet", "nytt ställe", "annat ställe", "annat boende", "nytt hem", "bo någon annanstans", "flyttas med", "flytta med",
         "flyttar med",
     ),
     "#OVERTAG": (
@@ -144,7 +144,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "hemtjänsten", "hemtjänstgrupp", "hemtjänstgruppen",
     ),
     # where the provider keeps a collected alarm for installation och service to fetch
-    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "kontor", "vårt kontor", "till oss", "hos oss"),
+    "#UTFORARENHET": ("utförarenheten", "utförarenhet", "kontoret", "till oss", "hos oss"),
     "#PARAPLY": (
         "paraply", "paraplyet", "paraplysystemet", "paraplysystem", "verksamhetssystemet", "i systemet",
     ),

@@ -21,6 +21,7 @@ from datetime import timedelta
 from bot.domain.clock import Clock, system_clock
 from bot.teams.delivery import DeliveryError
 from .outbox import ClaimedNotice, Outbox
+from .pacing import ConversationPace
 from .retry import DeliveryProblem, RetryPolicy
 from .subscriptions import NoticeChannel, Subscriptions
 
@@ -37,7 +38,7 @@ class WorkerTuning:
 
 class NoticeWorker:
     def __init__(self, outbox: Outbox, subscriptions: Subscriptions, sender, policy: RetryPolicy | None = None, *,
-                 tuning: WorkerTuning | None = None, name: str | None = None,
+                 tuning: WorkerTuning | None = None, name: str | None = None, pace: ConversationPace | None = None,
                  clock: Clock = system_clock) -> None:
         self.outbox = outbox
         self.subscriptions = subscriptions
@@ -46,6 +47,7 @@ class NoticeWorker:
         self.tuning = tuning or WorkerTuning()
         self.name = name or f"worker-{uuid.uuid4().hex[:8]}"
         self.clock = clock
+        self.pace = pace or ConversationPace()  # Teams' per-conversation limits
         self.stats: Counter[str] = Counter()
         self._wake = asyncio.Event()
 
@@ -130,6 +132,11 @@ class NoticeWorker:
             log.warning("notice id=%d (%s) not sent: notices are switched off for channel %d", notice.id,
                         notice.kind, notice.channel_id)
             return
+        waited = await self.pace.wait_turn(channel.id)
+        if waited:
+            self.stats["paced"] += 1
+            log.info("notice id=%d waited %.2f s for its turn in channel %d (Teams' rate limits)", notice.id,
+                     waited, channel.id)
         try:
             message_id, version = await self._send(channel, notice)
         except DeliveryError as error:

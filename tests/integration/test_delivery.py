@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from aiohttp.test_utils import TestServer
 
 from bot.notifications.outbox import FAILED, SENT
+from bot.notifications.pacing import ConversationPace
 
 from tests.support.notices import card_texts, fast_policy
 
@@ -160,3 +161,31 @@ def test_back_off_doubles_with_jitter_and_honours_retry_after():
     assert policy.next_attempt(attempts=1, problem=DeliveryProblem(False, "http 403"), created_at=created,
                                now=created) is None
     assert parse_retry_after("7") == 7.0 and parse_retry_after(None) is None and parse_retry_after("soon") is None
+
+
+async def test_a_burst_into_one_channel_is_paced_under_teams_limits(world, connector):
+    moments = []
+
+    class Clock:  # time moves only while the pacing waits: the count cannot depend on the machine's speed
+        now = 0.0
+
+        @classmethod
+        def read(cls):
+            return cls.now
+
+        @classmethod
+        async def sleep(cls, seconds):
+            cls.now += seconds
+
+    class RecordingPace(ConversationPace):
+        async def wait_turn(self, conversation):
+            waited = await super().wait_turn(conversation)
+            moments.append(Clock.now)
+            return waited
+
+    await world.queue_plain(10, now())
+    worker = world.worker(concurrency=10, pace=RecordingPace(clock=Clock.read, sleep=Clock.sleep))
+    await worker.drain()
+    assert_each_once(connector, 10)
+    assert sorted(moments) == [0.0] * 7 + [1.0] * 3, "seven go at once, the rest in the next second"
+    assert worker.stats["paced"] == 1, "only the first of those waited; the others found the window free"

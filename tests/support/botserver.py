@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.app import APP_KEY, create_app
 from bot.config import Settings, load_settings
+from bot.domain.clock import Clock, system_clock
 
 from .connector import FakeConnector
 
@@ -21,9 +22,10 @@ class Reply:
 
 
 class BotServer:
-    def __init__(self, settings: Settings, connector: FakeConnector) -> None:
+    def __init__(self, settings: Settings, connector: FakeConnector, clock: Clock = system_clock) -> None:
         self.settings = settings
         self.connector = connector
+        self.clock = clock
         self.server: TestServer | None = None
         self.http: aiohttp.ClientSession | None = None
 
@@ -36,7 +38,7 @@ class BotServer:
         return self.server.app[APP_KEY]
 
     async def start(self) -> "BotServer":
-        self.server = TestServer(create_app(self.settings), host="127.0.0.1")
+        self.server = TestServer(create_app(self.settings, self.clock), host="127.0.0.1")
         await self.server.start_server()
         self.http = aiohttp.ClientSession()
         await self.wait_ready()
@@ -74,5 +76,10 @@ class BotServer:
         return await self.start()
 
 
+# With credentials the bot fetches the token signing keys; tests never reach out beyond this machine.
+NO_SIGNING_KEYS_HERE = "http://127.0.0.1:9/.well-known/openidconfiguration"
+
+
 def bot_settings(database_url: str, **overrides) -> Settings:
+    overrides.setdefault("openid_metadata_url", NO_SIGNING_KEYS_HERE)
     return load_settings({}, database_url=database_url, **overrides)

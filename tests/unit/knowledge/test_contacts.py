@@ -19,7 +19,7 @@ PHONE = re.compile(r"\b0\d{1,3}-\d{2,3}(?: \d{2,3}){1,3}\b")
 def every_question() -> list[str]:
     old = load_question_set()
     questions = [item["question"] for item in old["answerable"]] + old["out_of_scope"]
-    return questions + [item["q"] for half in ("dev", "dev_extra", "dev2", "dev3", "test") for item in load(half)]
+    return questions + [item["q"] for half in ("dev", "dev_extra", "dev2", "dev3", "dev4", "test") for item in load(half)]
 
 
 def shown_text(card: dict) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SETS = {"dev": HERE / "dev.json", "dev_extra": HERE / "dev_extra.json", "dev2": HERE / "dev2.json", "dev3": HERE / "dev3.json", "test": HERE / "test.json"}
+SETS = {"dev": HERE / "dev.json", "dev_extra": HERE / "dev_extra.json", "dev2": HERE / "dev2.json", "dev3": HERE / "dev3.json", "dev4": HERE / "dev4.json", "test": HERE / "test.json"}
 
 ANSWERED, NOT_ON_PAGE, REFUSED = "answered", "not_on_page", "refused"
 
