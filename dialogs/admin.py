@@ -16,10 +16,10 @@ from bot.cases.export_links import ExportLinks
 from bot.cases.reports import export_events_csv, team_statistics
 from bot.cases.retention import RetentionPolicy, run_retention
 from bot.teams.activity import card_activity, place_of
-from bot.teams.identity import actor_of
-from bot.teams.identity import is_verified, tenant_of
+from bot.teams.identity import actor_of, is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
+from cards.base import day_text
 from dialogs.commands import Command
 
 from . import wording as w
@@ -79,11 +79,11 @@ class AdminCommands:
         url = f"{self._base_url()}/export/{token}"
         events = max(csv_text.count("\r\n") - 1, 0)
         minutes = self._services.settings.export_link_minutes
-        await context.send_activity(card_activity(export_card(start.isoformat(), end.isoformat(), events, url, minutes)))
+        await context.send_activity(card_activity(export_card(day_text(start), day_text(end), events, url, minutes)))
 
     def _period(self, rest: str) -> tuple[date, date] | None:
         dates = _DATE.findall(rest)
-        today = self._services.clock().date()
+        today = self._services.cases.engine.calendar.local_date(self._services.clock())  # a Stockholm day
         try:
             if not dates:
                 return today - timedelta(days=30), today
