@@ -18,26 +18,27 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
-from bot.db import autocommit, side_engine
+from bot.db import side_engine
 from bot.domain import wording
 from bot.domain.calendar import DomainConfig
-from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
+from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
+from bot.domain.clock import Clock, system_clock, utc
 from bot.domain.engine import CaseEngine, StepDeadline
 from bot.domain.errors import CaseNotFoundError, ConcurrentUpdateError
-from bot.unit_of_work import current_unit, engine_of, reading
+from bot.dialect import insert_for, is_sqlite
+from bot.domain.reference import format_reference
+from bot.unit_of_work import current_unit, engine_of, reader_of, reading
 
 log = logging.getLogger(__name__)
 
-REFERENCE_PREFIX = "TL"
 
 Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
 # Called with the case as loaded under the lock, before the domain decides; raising refuses the
@@ -86,7 +87,7 @@ _NEXT_NUMBER = {
     .values(year=bindparam("year"), last_value=1)
     .on_conflict_do_update(index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + 1})
     .returning(_COUNTERS.c.last_value)
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+    for name, dialect_insert in ((name, insert_for(name)) for name in ("postgresql", "sqlite"))
 }
 
 
@@ -128,10 +129,6 @@ def domain_config_from_settings(settings) -> DomainConfig:
     )
 
 
-def format_reference(year: int, number: int) -> str:
-    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
-
-
 class CaseService:
     def __init__(
         self,
@@ -139,14 +136,14 @@ class CaseService:
         engine: CaseEngine | None = None,
         *,
         listeners: Iterable[Listener] = (),
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock = system_clock,
         max_attempts: int = 5,
     ):
         self.sessions = sessions
-        self._reader = autocommit(sessions.kw["bind"])  # reads need no transaction around them
+        self._reader = reader_of(sessions)  # reads need no transaction around them
         self.engine = engine or CaseEngine()
         self.listeners: list[Listener] = list(listeners)
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock
         self.max_attempts = max_attempts
         self._numbers: AsyncEngine | None = None  # PostgreSQL, in a turn: see _next_number
 
@@ -313,7 +310,7 @@ class CaseService:
 
     async def _lock_case(self, conn, reference: str) -> list:
         """The case row locked (FOR UPDATE OF cases), with its events."""
-        if conn.dialect.name == "sqlite":
+        if is_sqlite(conn):
             # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
             rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
         else:
@@ -365,8 +362,7 @@ class CaseService:
         other conversation starting a case waits for it (at 50 conversations most of them did).
         A turn that rolls back after this leaves a gap in the year's numbers, never a duplicate.
         On SQLite the turn already holds the one writer's lock, so nothing waits on the counter."""
-        dialect = session.get_bind().dialect.name
-        if dialect != "postgresql":
+        if is_sqlite(session):
             return (await session.execute(_NEXT_NUMBER["sqlite"], {"year": year})).scalar_one()
         if current_unit() is None:
             return (await session.execute(_NEXT_NUMBER["postgresql"], {"year": year})).scalar_one()
