@@ -11,7 +11,8 @@ from typing import Any, Literal, Mapping
 
 from . import wording
 from .calendar import DomainConfig, WorkingCalendar
-from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, utc, CUSTOMER_REF_MAX
+from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, CUSTOMER_REF_MAX
+from .clock import utc
 from .errors import InvalidFactsError, UnknownRoutineError
 from .model import (
     BeforeClosing,
