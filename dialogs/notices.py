@@ -13,7 +13,7 @@ from cards import notices as cards
 
 from bot.notifications import wording as w
 from bot.teams.delivery import card_activity, channel_reference
-from bot.notifications.outbox import PENDING, Outbox, utc
+from bot.notifications.outbox import CANCELLED, PENDING, Outbox, utc
 from bot.notifications.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,8 @@ class NoticeCommands:
                   for row in await self._outbox.failed(channel.id)]
         retrying, last_error = await self._outbox.retrying(channel.id)
         status = cards.ChannelStatus(channel.active, channel.conversation_id == conversation_id, channel.kind,
-                                     channel.subscribed_by_name, channel.subscribed_at)
+                                     channel.subscribed_by_name, channel.subscribed_at,
+                                     bot_removed=channel.bot_removed, cancelled=counts.get(CANCELLED, 0))
         card = cards.status_card(status, counts.get(PENDING, 0), failed, retrying=retrying, last_error=last_error)
         await context.send_activity(card_activity(card))
 
@@ -117,10 +118,27 @@ class NoticeCommands:
         if kind not in ("channel", "groupChat"):
             return
         existing = await self._subscriptions.channel(team_id or conversation_id)
-        if existing is not None:
+        if existing is not None and not existing.bot_removed:
             return  # re-added, or another channel was chosen with `notiser här`: keep the choice
         # Silently: the handler has just greeted the team, and `notiser` tells where notices go.
         await self.subscribe(context)
+
+    # --- LarmlotsenBot's on_bot_removed hook ------------------------------------------------------
+
+    async def on_bot_removed(self, context) -> None:
+        """The bot was uninstalled from, or removed from, a team or group chat: its notice channel
+        is switched off and the notices still waiting are cancelled (shown by `notiser`)."""
+        kind, conversation_id, team_id = _place(context.activity)
+        if kind not in ("channel", "groupChat"):
+            return
+        outcome = await self._subscriptions.bot_removed(scope=team_id or conversation_id, now=self._clock())
+        if outcome is None:
+            log.info("the bot was removed from a %s without a notice channel (activity id=%s)", kind,
+                     context.activity.id)
+            return
+        channel, cancelled = outcome
+        log.warning("the bot was removed from a %s: notices of channel %d switched off, %d pending notice(s) "
+                    "cancelled (activity id=%s)", kind, channel.id, cancelled, context.activity.id)
 
     # --- home teams ---------------------------------------------------------------------------------
 
