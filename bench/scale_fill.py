@@ -23,7 +23,8 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cases.service import _case_values, _event_values, format_reference
+from bot.cases.service import _case_values, _event_values
+from bot.domain.reference import format_reference
 from bot.cases.tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 from bot.domain import Actor, CaseEngine
 from bot.domain.case import Case

@@ -25,12 +25,20 @@ def _serve(args) -> int:
     from aiohttp import web
 
     from .app import create_app
-    from .config import load_settings
+    from .config import ConfigurationError, load_settings
+    from .domain.clock import parse_start, running_from, system_clock
 
     settings = load_settings(host=args.host, port=args.port, database_url=args.database_url,
                              insecure_public=True if args.insecure_public else None)
     _configure_logging(settings.log_level)
     log = logging.getLogger("bot")
+    clock = system_clock
+    if args.now:
+        try:
+            clock = running_from(parse_start(args.now, settings.timezone))
+        except ValueError as error:
+            raise ConfigurationError(f"--now: {error}") from None
+        log.warning("the clock is set: it started at %s (%s) and runs on from there", args.now, settings.timezone)
     if not settings.has_credentials:
         log.warning(
             "no MicrosoftAppId/MicrosoftAppPassword: running as a LOCAL DEVELOPMENT server without "
@@ -39,7 +47,7 @@ def _serve(args) -> int:
             "" if settings.host else " (set HOST to listen elsewhere)",
         )
     log.info("Larmlotsen %s on http://%s:%d/api/messages", __version__, settings.bind_host, settings.port)
-    web.run_app(create_app(settings), host=settings.bind_host, port=settings.port, print=None,
+    web.run_app(create_app(settings, clock), host=settings.bind_host, port=settings.port, print=None,
                 access_log=None)
     return 0
 
@@ -98,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--database-url", help="SQLAlchemy URL (env DATABASE_URL)")
         p.add_argument("--insecure-public", action="store_true",
                        help="without credentials, listen on a non-loopback HOST anyway (env INSECURE_PUBLIC)")
+        p.add_argument("--now", metavar="2026-06-18T15:30",
+                       help="start the clock at this local time (TIMEZONE) and let it run on: for training "
+                            "and trying out deadlines")
     migrate = sub.add_parser("migrate", help="create or upgrade the database schema and exit")
     migrate.add_argument("--database-url")
     sub.add_parser("package", help="build the Teams app package zip (see `python -m bot package --help`)")

@@ -264,7 +264,8 @@ async def healthz(request: web.Request) -> web.Response:
     if not runtime.ready.is_set():
         return web.json_response({"status": "starting", "version": __version__}, status=503)
     database_ok = await ping(runtime.engine)
-    body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok}
+    body = {"status": "ok" if database_ok else "degraded", "version": __version__, "database": database_ok,
+            "time": runtime.clock().isoformat(timespec="seconds")}  # the bot's clock (python -m bot --now)
     if runtime.openid is not None:
         # Reported, but not a 503 here: a balancer would take the instance out and Teams would get
         # no answer at all instead of the 503s it retries.

@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.cases.export_links import ExportLinks
 from bot.cases.service import CaseService, domain_config_from_settings
 from bot.config import Settings
-from bot.db import create_engine, is_sqlite, session_factory
+from bot.db import create_engine, session_factory
+from bot.dialect import is_sqlite
 from bot.domain import CaseEngine
 from bot.domain.clock import Clock, system_clock
+from bot.domain.timefmt import use_time_zone
 from bot.notifications.background import Notifications
 from bot.notifications.events import CaseNoticeListener
 from bot.notifications.outbox import Outbox
@@ -67,17 +69,18 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
+    use_time_zone(settings.timezone)
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     sessions = session_factory(engine)
     # PostgreSQL's advisory locks get an engine of their own (bot/teams/turn_guards.py).
     lock_engine = None if is_sqlite(engine) else create_engine(settings.database_url,
                                                                pool_size=settings.db_pool_size)
-    storage = SqlStorage(sessions)
+    storage = SqlStorage(sessions, clock=clock)
     conversation_state = SqlConversationState(storage)
     adapter = create_adapter(settings)
     openid = _openid_keys(settings)
     redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
-                             reply_budget_s=settings.reply_timeout_seconds)
+                             reply_budget_s=settings.reply_timeout_seconds, clock=clock)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)

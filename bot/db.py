@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import StaticPool
 
 from .config import ensure_sqlite_dir
+from .dialect import is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,6 @@ def async_url(url: str) -> str:
     ):
         parsed = parsed.set(drivername="postgresql+asyncpg")
     return parsed.render_as_string(hide_password=False)
-
-
-def is_sqlite(engine_or_url) -> bool:
-    url = engine_or_url.url if isinstance(engine_or_url, AsyncEngine) else make_url(str(engine_or_url))
-    return url.get_backend_name() == "sqlite"
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from zoneinfo import ZoneInfo
 
 from bot.domain import plain_text
 from bot.domain.timefmt import day_text, local_time  # noqa: F401 - the one date format, re-exported
@@ -16,7 +15,6 @@ from bot.domain.timefmt import day_text, local_time  # noqa: F401 - the one date
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 # --- user text ----------------------------------------------------------------------------------

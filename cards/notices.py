@@ -10,9 +10,11 @@ from datetime import date, datetime
 
 from bot.domain import Case, CaseEvent, Contact
 
+from .checklist import mail_link
 from .base import (
     adaptive_card,
     container,
+    day_text,
     fact_set,
     heading,
     literal,
@@ -45,6 +47,7 @@ ALL_DONE = "Alla steg är klara – ärendet kan avslutas"
 DUE = "senast {time}"
 OVERDUE = "försenat sedan {time}"
 REMINDER_AT = "påminnelse {time} (inställning)"
+DO_NOW = "Gör nu: {what}"
 REMINDER_NOT_DONE = "Påminnelse: {ref} – steg {label} är inte klart (påminnelsetid {time}, inställning)"
 LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
 LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
@@ -90,8 +93,6 @@ PURGED_SUMMARY = "{ref}: ärendet är gallrat"
 DIGEST_ABANDONED_TITLE = "Orörda ärenden som gallras: {count}"
 DIGEST_ABANDONED_ROW = "**{ref}** · tas bort {day} om ingen gör något i ärendet innan dess"
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december")
 
 MAX_DIGEST_ROWS = 12
 MAX_FAILED_ROWS = 8
@@ -211,7 +212,9 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
     actions = []
     if decline is not None:
         body.append(text_block(decline.instruction, weight="Bolder"))
-        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), decline.contact.link))
+        link = mail_link(case, decline.contact, reason=event.text)
+        body.append(text_block(f"E-post: [{decline.contact.address}]({link})", spacing="None"))
+        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), link))
     actions.append(submit(SHOW_CASE, {"command": f"ärende {case.reference}"}))
     return adaptive_card(body, actions)
 
@@ -225,6 +228,9 @@ def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) 
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
     body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
             text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
+    step = case.routine.step(step_id)
+    if overdue and page and step.when_late:
+        body.append(text_block(DO_NOW.format(what=step.when_late)))
     if case.customer_ref:
         body.append(subtle(f"{CUSTOMER_REF}: {literal(case.customer_ref)}"))
     return adaptive_card(body, [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})])
@@ -247,7 +253,7 @@ def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str,
                 abandoned: list[tuple[str, datetime]] = ()) -> dict:
     """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step;
     `abandoned`: (reference, purge time) of the open cases nobody touched, purged soon."""
-    title = DIGEST_TITLE.format(day=f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}")
+    title = DIGEST_TITLE.format(day=f"{WEEKDAYS[day.weekday()]} {day_text(day)}")
     body = [heading(title), text_block(DIGEST_OPEN.format(count=len(rows)) if rows else DIGEST_NONE)]
     if overdue:
         items = [text_block(DIGEST_OVERDUE_TITLE.format(count=len(overdue)), weight="Bolder", color="Attention")]

@@ -12,17 +12,18 @@ from datetime import date, timedelta
 
 from botbuilder.core import TurnContext
 
-from dialogs.commands import Command
 from bot.cases.export_links import ExportLinks
 from bot.cases.reports import export_events_csv, team_statistics
 from bot.cases.retention import RetentionPolicy, run_retention
-from bot.teams.identity import is_verified, tenant_of
+from bot.teams.activity import card_activity, place_of
+from bot.teams.identity import actor_of, is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
+from cards.base import day_text
+from dialogs.commands import Command
 
 from . import wording as w
-from .interruptible import card_message
-from .services import Services, actor_of, place_of
+from .services import Services
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_EXPORT_DAYS = 366
@@ -64,7 +65,7 @@ class AdminCommands:
         card = statistics_card(title, stats.open_cases, stats.overdue_cases, stats.overdue_steps,
                                stats.closed_last_30_days, stats.median_lead_time_days, stats.mean_lead_time_days,
                                len(stats.lead_times_days))
-        await context.send_activity(card_message(card))
+        await context.send_activity(card_activity(card))
 
     async def _export(self, context: TurnContext, rest: str) -> None:
         period = self._period(rest)
@@ -78,11 +79,11 @@ class AdminCommands:
         url = f"{self._base_url()}/export/{token}"
         events = max(csv_text.count("\r\n") - 1, 0)
         minutes = self._services.settings.export_link_minutes
-        await context.send_activity(card_message(export_card(start.isoformat(), end.isoformat(), events, url, minutes)))
+        await context.send_activity(card_activity(export_card(day_text(start), day_text(end), events, url, minutes)))
 
     def _period(self, rest: str) -> tuple[date, date] | None:
         dates = _DATE.findall(rest)
-        today = self._services.clock().date()
+        today = self._services.cases.engine.calendar.local_date(self._services.clock())  # a Stockholm day
         try:
             if not dates:
                 return today - timedelta(days=30), today

@@ -14,18 +14,20 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from botbuilder.core import CardFactory, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity
+
+from bot.domain.reference import is_reference
+from bot.teams.activity import card_activity, place_of
+from bot.teams.identity import actor_of
 
 from . import wording as w
 from .case_actions import CaseActions, Refusal
-from .services import actor_of, place_of
 
 log = logging.getLogger(__name__)
 
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
-_REFERENCE = re.compile(r"^TL-\d{4}-\d{4,6}$")
 _STEP_ID = re.compile(r"^[a-z_]{1,64}$")
 _VERBS = {"completeStep", "undoStep", "closeCase", "declineOrder", "showCase"}
 
@@ -42,7 +44,7 @@ class Reply:
 
     def as_message(self) -> Activity:
         if self.card is not None:
-            return MessageFactory.attachment(CardFactory.adaptive_card(self.card), text=self.message or None)
+            return card_activity(self.card, self.message or None)
         return MessageFactory.text(self.message)
 
 
@@ -51,7 +53,7 @@ async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) 
     reference = data.get("caseId")
     if not isinstance(verb, str) or verb not in _VERBS:
         return Reply(message=w.UNKNOWN_ACTION)
-    if not isinstance(reference, str) or not _REFERENCE.match(reference):
+    if not is_reference(reference):
         return Reply(message=w.BAD_ACTION)
     version = data.get("version")
     if version is not None and (type(version) is not int or version < 1):
@@ -110,7 +112,7 @@ class CardActionHandler:
         activity = context.activity
         if activity.conversation.conversation_type not in ("channel", "groupChat") or not activity.reply_to_id:
             return
-        update = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+        update = card_activity(reply.card)
         update.id = activity.reply_to_id
         try:
             await context.update_activity(update)

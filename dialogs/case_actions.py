@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain import Actor, Case, CaseNotFoundError, DomainError
+from bot.domain.access import Place, may_access
 from cards.checklist import checklist_card, mail_link, next_step_card
 
 from . import wording as w
-from .services import Place, Services, may_access
+from .services import Services
 
 
 class Refusal(Exception):

@@ -8,9 +8,9 @@ Matching is tolerant: any case, missing å/ä/ö, and small typos ("aterlamna la
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
+from bot.domain.reference import find_reference, without_reference
 from bot.teams.activity import fold
 
 # (what staff type, routine key), in the order the help card lists them.
@@ -34,7 +34,6 @@ _ROUTINE_ALIASES = {
     "larmkedja": "alarm_chain", "larmkedjan": "alarm_chain", "andring i larmkedjan": "alarm_chain",
     "andringar i larmkedjan": "alarm_chain",
 }
-_REFERENCE = re.compile(r"\btl-?\s?(\d{4})-?\s?(\d{1,6})\b", re.IGNORECASE)
 _TYPO_CUTOFF = 0.82
 _LONGEST_NAME = 40
 
@@ -58,15 +57,6 @@ def routine_key_for(text: str) -> str | None:
     return _ROUTINE_ALIASES[close[0]] if close else None
 
 
-def find_reference(text: str) -> str | None:
-    match = _REFERENCE.search(text)
-    return f"TL-{match.group(1)}-{int(match.group(2)):04d}" if match else None
-
-
-def _without_reference(text: str) -> str:
-    return _REFERENCE.sub(" ", text).strip()
-
-
 def parse_command(text: str) -> Command:
     folded = fold(text)
     first, _, tail = folded.partition(" ")
@@ -81,15 +71,15 @@ def parse_command(text: str) -> Command:
     if first in ("arende", "visa") and reference:
         return Command("show_case", reference=reference)
     if first in ("klar", "klart", "done", "klara"):
-        return Command("done", reference=reference, rest=_without_reference(tail))
+        return Command("done", reference=reference, rest=without_reference(tail))
     if first in ("angra", "undo"):
-        return Command("undo", reference=reference, rest=_without_reference(original_tail))
+        return Command("undo", reference=reference, rest=without_reference(original_tail))
     if folded.startswith(("avsluta arendet", "stang arendet", "avsluta arende")):
         return Command("close", reference=reference)
     if first.startswith("avboj") or folded.startswith("tacka nej"):
         skipped = 2 if folded.startswith("tacka nej") else 1
         reason = " ".join(text.strip().split()[skipped:])
-        return Command("decline", reference=reference, rest=_without_reference(reason))
+        return Command("decline", reference=reference, rest=without_reference(reason))
     if first in ("export", "exportera"):
         return Command("export", rest=tail)
     if folded in ("statistik", "stats"):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from botbuilder.core import ConversationState, StatePropertyAccessor, TurnContext
 from botbuilder.dialogs import DialogState
 
-from .services import actor_of, place_of
+from bot.teams.activity import place_of
+from bot.teams.identity import actor_of
 
 
 class DialogStateByPerson(StatePropertyAccessor):

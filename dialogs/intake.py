@@ -14,17 +14,18 @@ from botbuilder.core import MessageFactory
 from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
-from dialogs.commands import ROUTINE_COMMANDS
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds
 from bot.notifications.subscriptions import home_team_for
-from bot.teams.activity import fold, message_text, submitted_value
+from bot.teams.activity import card_activity, fold, message_text, place_of, submitted_value
+from bot.teams.identity import actor_of
 from cards.intake import answer_labels, customer_ref_card, question_card
+from dialogs.commands import ROUTINE_COMMANDS
 
 from . import wording as w
 from .answers import interpret
-from .interruptible import InterruptibleDialog, card_message
-from .services import Services, actor_of, place_of
+from .interruptible import InterruptibleDialog
+from .services import Services
 
 MAX_SUGGESTED = 3
 _SKIP_WORDS = {"hoppa over", "hoppa", "skippa", "nej", "ingen", "inget", "-", "nej tack"}
@@ -71,7 +72,7 @@ class IntakeDialog(InterruptibleDialog):
             return await step.end_dialog()
         await self._services.set_focus(step.context, result.reference)
         text = " ".join([w.CASE_STARTED.format(ref=result.reference), *result.warnings])
-        await step.context.send_activity(card_message(self._case_actions.card(result.case), text))
+        await step.context.send_activity(card_activity(self._case_actions.card(result.case), text))
         return await step.end_dialog(result.reference)
 
     # --- the branching facts, one question at a time -------------------------------------------
@@ -86,7 +87,7 @@ class IntakeDialog(InterruptibleDialog):
         number = len(facts) + 1
         total = number + len(self._questions_after(spec, facts))
         card = question_card(self.routine, spec, number, total, step.options.get("error"))
-        message = card_message(card)
+        message = card_activity(card)
         labels = answer_labels(spec) if spec.kind != "date" else []
         if 0 < len(labels) <= MAX_SUGGESTED and not place_of(step.context.activity).is_shared:
             # Teams shows suggested actions in personal chat only: one tap answers.
@@ -151,7 +152,7 @@ class IntakeDialog(InterruptibleDialog):
     # --- the customer reference -----------------------------------------------------------------
 
     async def ask_customer_ref_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        await step.context.send_activity(card_message(customer_ref_card(self.routine, step.options.get("error"))))
+        await step.context.send_activity(card_activity(customer_ref_card(self.routine, step.options.get("error"))))
         return Dialog.end_of_turn
 
     async def read_customer_ref_step(self, step: WaterfallStepContext) -> DialogTurnResult:

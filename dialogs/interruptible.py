@@ -7,11 +7,10 @@ by the router.
 
 from __future__ import annotations
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, Dialog, DialogContext, DialogTurnResult, DialogTurnStatus
 
-from dialogs.commands import parse_command
 from bot.teams.activity import message_text, submitted_value
+from dialogs.commands import parse_command
 
 from . import wording as w
 
@@ -54,7 +53,3 @@ class InterruptibleDialog(ComponentDialog):
         return None
 
 
-def card_message(card: dict, text: str | None = None):
-    from botbuilder.core import CardFactory
-
-    return MessageFactory.attachment(CardFactory.adaptive_card(card), text=text)

@@ -4,45 +4,25 @@ being added to a team; and noting each user's home team as they use the bot in c
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Awaitable, Callable
 
-from bot.teams.activity import fold, message_text
+from bot.notifications import wording as w
+from bot.notifications.outbox import CANCELLED, PENDING, Outbox
+from bot.notifications.subscriptions import Subscriptions
+from bot.domain.clock import Clock, system_clock, utc
+from bot.teams.activity import card_activity, fold, message_text, place_of
+from bot.teams.delivery import channel_reference
 from bot.teams.identity import actor_of
 from cards import notices as cards
-
-from bot.notifications import wording as w
-from bot.teams.delivery import card_activity, channel_reference
-from bot.notifications.outbox import CANCELLED, PENDING, Outbox, utc
-from bot.notifications.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
 
 MY_TEAM_WORDS = {"mitt team", "mitt teamet", "vart team", "detta ar mitt team"}
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _place(activity) -> tuple[str, str, str | None]:
-    """(kind, conversation id without thread, team id) of an activity."""
-    conversation = activity.conversation
-    kind = (conversation.conversation_type if conversation else None) or "personal"
-    conversation_id = (conversation.id or "").split(";", 1)[0] if conversation else ""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    team = data.get("team") if isinstance(data.get("team"), dict) else {}
-    return kind, conversation_id, team.get("id") if kind == "channel" else None
-
-
-def _actor(activity) -> tuple[str, str]:
-    actor = actor_of(activity)
-    return actor.id, actor.name
-
-
 class NoticeCommands:
     def __init__(self, subscriptions: Subscriptions, outbox: Outbox, *,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Clock = system_clock) -> None:
         self._subscriptions = subscriptions
         self._outbox = outbox
         self._clock = clock
@@ -58,8 +38,7 @@ class NoticeCommands:
             await self._show_status(context)
 
     async def _subscribe_here(self, context) -> None:
-        kind, conversation_id, team_id = _place(context.activity)
-        if kind not in ("channel", "groupChat"):
+        if not place_of(context.activity).is_shared:
             await context.send_activity(w.ONLY_IN_SHARED)
             return
         await self.subscribe(context)
@@ -67,30 +46,30 @@ class NoticeCommands:
 
     async def subscribe(self, context) -> None:
         activity = context.activity
-        kind, conversation_id, team_id = _place(activity)
-        actor_id, actor_name = _actor(activity)
+        place, actor = place_of(activity), actor_of(activity)
         now = self._clock()
         channel = await self._subscriptions.subscribe(
-            scope=team_id or conversation_id, kind=kind, conversation_id=conversation_id,
-            reference=channel_reference(activity), actor_id=actor_id, actor_name=actor_name, now=now)
-        if team_id:
-            await self._subscriptions.note_team_use(actor_id, team_id, now)
+            scope=place.team_id or place.conversation_id, kind=place.kind, conversation_id=place.conversation_id,
+            reference=channel_reference(activity), actor_id=actor.id, actor_name=actor.name, now=now)
+        if place.team_id:
+            await self._subscriptions.note_team_use(actor.id, place.team_id, now)
         log.info("notice channel %d subscribed (activity id=%s)", channel.id, activity.id)
 
     async def _switch_off(self, context) -> None:
-        kind, conversation_id, team_id = _place(context.activity)
-        scope = team_id or conversation_id
-        if kind not in ("channel", "groupChat"):
+        place = place_of(context.activity)
+        if not place.is_shared:
             await context.send_activity(w.ONLY_IN_SHARED)
             return
-        switched = await self._subscriptions.unsubscribe(scope, self._clock())
-        log.info("notices switched off for a %s (activity id=%s, were on: %s)", kind, context.activity.id, switched)
+        switched = await self._subscriptions.unsubscribe(place.team_id or place.conversation_id, self._clock())
+        log.info("notices switched off for a %s (activity id=%s, were on: %s)", place.kind, context.activity.id,
+                 switched)
         await context.send_activity(w.UNSUBSCRIBED if switched else w.NOT_SUBSCRIBED)
 
     async def _show_status(self, context) -> None:
-        kind, conversation_id, team_id = _place(context.activity)
-        if kind == "personal":
-            team_id = await self._subscriptions.home_team(_actor(context.activity)[0])
+        place = place_of(context.activity)
+        team_id, conversation_id = place.team_id, place.conversation_id
+        if place.kind == "personal":
+            team_id = await self._subscriptions.home_team(actor_of(context.activity).id)
             if team_id is None:
                 await context.send_activity(w.NO_HOME_TEAM)
                 return
@@ -114,10 +93,10 @@ class NoticeCommands:
     async def on_bot_added(self, context) -> None:
         """The bot was added to a team (or group chat): that conversation becomes the notice channel,
         unless the team already chose one."""
-        kind, conversation_id, team_id = _place(context.activity)
-        if kind not in ("channel", "groupChat"):
+        place = place_of(context.activity)
+        if not place.is_shared:
             return
-        existing = await self._subscriptions.channel(team_id or conversation_id)
+        existing = await self._subscriptions.channel(place.team_id or place.conversation_id)
         if existing is not None and not existing.bot_removed:
             return  # re-added, or another channel was chosen with `notiser här`: keep the choice
         # Silently: the handler has just greeted the team, and `notiser` tells where notices go.
@@ -128,17 +107,18 @@ class NoticeCommands:
     async def on_bot_removed(self, context) -> None:
         """The bot was uninstalled from, or removed from, a team or group chat: its notice channel
         is switched off and the notices still waiting are cancelled (shown by `notiser`)."""
-        kind, conversation_id, team_id = _place(context.activity)
-        if kind not in ("channel", "groupChat"):
+        place = place_of(context.activity)
+        if not place.is_shared:
             return
-        outcome = await self._subscriptions.bot_removed(scope=team_id or conversation_id, now=self._clock())
+        outcome = await self._subscriptions.bot_removed(scope=place.team_id or place.conversation_id,
+                                                        now=self._clock())
         if outcome is None:
-            log.info("the bot was removed from a %s without a notice channel (activity id=%s)", kind,
+            log.info("the bot was removed from a %s without a notice channel (activity id=%s)", place.kind,
                      context.activity.id)
             return
         channel, cancelled = outcome
         log.warning("the bot was removed from a %s: notices of channel %d switched off, %d pending notice(s) "
-                    "cancelled (activity id=%s)", kind, channel.id, cancelled, context.activity.id)
+                    "cancelled (activity id=%s)", place.kind, channel.id, cancelled, context.activity.id)
 
     # --- home teams ---------------------------------------------------------------------------------
 
@@ -147,12 +127,12 @@ class NoticeCommands:
 
         async def on_message(context) -> None:
             activity = context.activity
-            kind, _, team_id = _place(activity)
+            team_id = place_of(activity).team_id
             if fold(message_text(activity)) in MY_TEAM_WORDS and not activity.value:
                 await self._set_my_team(context, team_id)
                 return
             if team_id:
-                await self._subscriptions.note_team_use(_actor(activity)[0], team_id, self._clock())
+                await self._subscriptions.note_team_use(actor_of(activity).id, team_id, self._clock())
             await handler(context)
 
         return on_message
@@ -161,6 +141,6 @@ class NoticeCommands:
         if not team_id:
             await context.send_activity(w.HOME_TEAM_ONLY_IN_CHANNEL)
             return
-        await self._subscriptions.note_team_use(_actor(context.activity)[0], team_id, self._clock(), pin=True)
+        await self._subscriptions.note_team_use(actor_of(context.activity).id, team_id, self._clock(), pin=True)
         log.info("home team pinned (activity id=%s)", context.activity.id)
         await context.send_activity(w.HOME_TEAM_SET)

@@ -6,14 +6,14 @@ import logging
 
 from botbuilder.core import TurnContext
 
-from dialogs.commands import ROUTINE_COMMANDS
 from bot.domain import contains_personal_number
+from bot.teams.activity import card_activity
 from cards.answer import answer_card
 from cards.help import help_card
+from dialogs.commands import ROUTINE_COMMANDS
 
 from . import wording as w
 from .intake import routine_titles
-from .interruptible import card_message
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class Replies:
         self._commands = {key: command for command, key in ROUTINE_COMMANDS}
 
     async def send_help(self, context: TurnContext) -> None:
-        await context.send_activity(card_message(help_card(routine_titles(self._routines))))
+        await context.send_activity(card_activity(help_card(routine_titles(self._routines))))
 
     async def send_answer(self, context: TurnContext, question: str) -> None:
         if contains_personal_number(question):
@@ -40,4 +40,4 @@ class Replies:
         routine = None
         if answer.routine and answer.routine in self._routines:
             routine = (self._commands[answer.routine], self._routines[answer.routine].title)
-        await context.send_activity(card_message(answer_card(answer, routine)))
+        await context.send_activity(card_activity(answer_card(answer, routine)))

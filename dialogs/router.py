@@ -9,17 +9,18 @@ import logging
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogSet, DialogTurnStatus
 
-from dialogs.commands import Command, parse_command
-from bot.teams.activity import message_text, submitted_value
+from bot.teams.activity import card_activity, message_text, place_of, submitted_value
+from bot.teams.identity import actor_of
 from cards.cases import case_list_card
+from dialogs.commands import Command, parse_command
 
 from . import wording as w
 from .case_actions import CaseActions, Refusal
 from .dialog_state import DialogStateByPerson
 from .intake import IntakeDialog, intake_dialog_id
-from .interruptible import REROUTE, card_message
+from .interruptible import REROUTE
 from .replies import Replies
-from .services import Services, actor_of, place_of
+from .services import Services
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,12 @@ class Router:
             found = await cases.open_cases_for_user(actor_of(context.activity).id)
         rows = [(case, self._actions.next_deadline(case)) for case in found]
         card = case_list_card(rows, self._services.clock(), team=place.is_shared)
-        await context.send_activity(card_message(card))
+        await context.send_activity(card_activity(card))
 
     async def _show_case(self, context: TurnContext, reference: str) -> None:
         case = await self._actions.load(reference, actor_of(context.activity), place_of(context.activity))
         await self._services.set_focus(context, case.reference)
-        await context.send_activity(card_message(self._actions.card(case)))
+        await context.send_activity(card_activity(self._actions.card(case)))
 
     async def _reference(self, context: TurnContext, command: Command) -> str:
         reference = command.reference or await self._services.focused_reference(context)
@@ -120,7 +121,7 @@ class Router:
         outcome = await self._actions.complete(reference, step.id, actor, place)
         await self._services.set_focus(context, outcome.case.reference)
         # The confirmation and the next step, not the whole card again (`ärende TL-…` shows that).
-        await context.send_activity(card_message(self._actions.short_card(outcome.case, outcome.message),
+        await context.send_activity(card_activity(self._actions.short_card(outcome.case, outcome.message),
                                                  outcome.message))
 
     async def _typed_undo(self, context: TurnContext, command: Command) -> None:
@@ -143,7 +144,7 @@ class Router:
 
     async def _reply_with_card(self, context: TurnContext, outcome) -> None:
         await self._services.set_focus(context, outcome.case.reference)
-        await context.send_activity(card_message(self._actions.card(outcome.case), outcome.message))
+        await context.send_activity(card_activity(self._actions.card(outcome.case), outcome.message))
 
     async def _card_action_without_invoke(self, context: TurnContext, value: dict) -> None:
         """The Action.Submit fallback of a checklist button (clients without Universal Actions)."""

@@ -69,8 +69,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def bot_command(port: int, database_url: str) -> list[str]:
-    return [sys.executable, "-m", "bot", "--port", str(port), "--database-url", database_url]
+def bot_command(port: int, database_url: str, now: str | None = None) -> list[str]:
+    command = [sys.executable, "-m", "bot", "--port", str(port), "--database-url", database_url]
+    return command + ["--now", now] if now else command
 
 
 def playground_command(endpoint: str, web_port: int) -> list[str]:
@@ -171,7 +172,8 @@ class LocalPlayground:
     """
 
     def __init__(self, *, bot_port: int, web_port: int, database_url: str, work_dir: Path,
-                 bot_output: IO | None = None) -> None:
+                 bot_output: IO | None = None, now: str | None = None) -> None:
+        self.now = now  # the bot's clock starts at this local time (python -m bot --now)
         self.bot_port = bot_port
         self.web_port = web_port
         self.database_url = database_url
@@ -211,7 +213,7 @@ class LocalPlayground:
             raise PlaygroundError(f"port {self.bot_port} is taken (is the bot already running?); "
                                   "choose another one with --port")
         log.info("starting the bot on %s", self.endpoint)
-        self.bot = subprocess.Popen(bot_command(self.bot_port, self.database_url), cwd=os.getcwd(),
+        self.bot = subprocess.Popen(bot_command(self.bot_port, self.database_url, self.now), cwd=os.getcwd(),
                                     env=bot_environment(), stdin=subprocess.DEVNULL, stdout=self._bot_output,
                                     stderr=subprocess.STDOUT if self._bot_output else None,
                                     start_new_session=True)
@@ -262,6 +264,9 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"the bot's database (default {DEFAULT_DATABASE_URL}, kept between runs)")
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_WORK_DIR,
                         help="where the Playground's log goes (default data/playground)")
+    parser.add_argument("--now", metavar="2026-06-18T15:30",
+                        help="start the bot's clock at this local time and let it run on (e.g. to show a "
+                             "trainee a late provider change)")
     return parser
 
 
@@ -291,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell may start us with it ignored
         signal.signal(signum, _raise_keyboard_interrupt)
     playground = LocalPlayground(bot_port=args.port, web_port=args.web_port, database_url=args.database_url,
-                                 work_dir=args.work_dir)
+                                 work_dir=args.work_dir, now=args.now)
     print(f"Starting Larmlotsen on {playground.endpoint} and the Agents Playground…")
     try:
         playground.start()

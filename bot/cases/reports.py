@@ -22,7 +22,6 @@ from bot.domain import Case, CaseEngine, plain_text
 
 EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
                   "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
-_STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 # Plain columns, not ORM objects: building two objects per exported event cost more than the query
@@ -38,16 +37,16 @@ _EXPORT = (
 )
 
 
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """A period of whole Stockholm days, as UTC instants [from, to)."""
-    begin = datetime.combine(start, time.min, _STOCKHOLM).astimezone(timezone.utc)
-    finish = datetime.combine(end + timedelta(days=1), time.min, _STOCKHOLM).astimezone(timezone.utc)
+def _day_bounds(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """A period of whole local days (TIMEZONE), as UTC instants [from, to)."""
+    begin = datetime.combine(start, time.min, zone).astimezone(timezone.utc)
+    finish = datetime.combine(end + timedelta(days=1), time.min, zone).astimezone(timezone.utc)
     return begin, finish
 
 
 async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, start: date, end: date) -> str:
-    """Every event recorded in the period (Stockholm days, inclusive), with its case, as CSV."""
-    begin, finish = _day_bounds(start, end)
+    """Every event recorded in the period (local days, inclusive), with its case, as CSV."""
+    begin, finish = _day_bounds(start, end, engine.calendar.zone)
     async with sessions() as session:
         rows = (await session.execute(_EXPORT, {"begin": begin, "finish": finish})).all()
     buffer = io.StringIO()

@@ -18,26 +18,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence
 
 from sqlalchemy import and_, bindparam, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
-from bot.db import autocommit
 from bot.domain import wording
 from bot.domain.calendar import DomainConfig
-from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind, utc
+from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
+from bot.domain.clock import Clock, system_clock, utc
 from bot.domain.engine import CaseEngine, StepDeadline
 from bot.domain.errors import CaseNotFoundError, ConcurrentUpdateError
-from bot.unit_of_work import reading
+from bot.dialect import insert_for, is_sqlite
+from bot.domain.reference import format_reference
+from bot.unit_of_work import reader_of, reading
 
 log = logging.getLogger(__name__)
 
-REFERENCE_PREFIX = "TL"
 
 Listener = Callable[[AsyncSession, Case, tuple[CaseEvent, ...]], Awaitable[None]]
 # Called with the case as loaded under the lock, before the domain decides; raising refuses the
@@ -86,7 +86,7 @@ _NEXT_NUMBER = {
     .values(year=bindparam("year"), last_value=1)
     .on_conflict_do_update(index_elements=[_COUNTERS.c.year], set_={"last_value": _COUNTERS.c.last_value + 1})
     .returning(_COUNTERS.c.last_value)
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+    for name, dialect_insert in ((name, insert_for(name)) for name in ("postgresql", "sqlite"))
 }
 
 
@@ -128,10 +128,6 @@ def domain_config_from_settings(settings) -> DomainConfig:
     )
 
 
-def format_reference(year: int, number: int) -> str:
-    return f"{REFERENCE_PREFIX}-{year}-{number:04d}"
-
-
 class CaseService:
     def __init__(
         self,
@@ -139,14 +135,14 @@ class CaseService:
         engine: CaseEngine | None = None,
         *,
         listeners: Iterable[Listener] = (),
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock = system_clock,
         max_attempts: int = 5,
     ):
         self.sessions = sessions
-        self._reader = autocommit(sessions.kw["bind"])  # reads need no transaction around them
+        self._reader = reader_of(sessions)  # reads need no transaction around them
         self.engine = engine or CaseEngine()
         self.listeners: list[Listener] = list(listeners)
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock
         self.max_attempts = max_attempts
 
     def add_listener(self, listener: Listener) -> None:
@@ -306,7 +302,7 @@ class CaseService:
 
     async def _lock_case(self, conn, reference: str) -> list:
         """The case row locked (FOR UPDATE OF cases), with its events."""
-        if conn.dialect.name == "sqlite":
+        if is_sqlite(conn):
             # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
             rows = (await conn.execute(_CASE_WITH_EVENTS, {"reference": reference})).all()
         else:
@@ -352,8 +348,7 @@ class CaseService:
 
     async def _next_number(self, session: AsyncSession, year: int) -> int:
         """Atomically take the next number of the year (an upsert, safe under concurrency)."""
-        dialect = session.get_bind().dialect.name
-        statement = _NEXT_NUMBER["postgresql" if dialect == "postgresql" else "sqlite"]
+        statement = _NEXT_NUMBER["sqlite" if is_sqlite(session) else "postgresql"]
         return (await session.execute(statement, {"year": year})).scalar_one()
 
     async def _append_events(self, conn, row, change: Change) -> None:

@@ -8,12 +8,13 @@ new case and the new events, so storage can append exactly those events.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Mapping
 
 from . import wording
+from .clock import utc
 from .errors import (
     CaseIncompleteError,
     CaseNotOpenError,
@@ -87,10 +88,6 @@ class Change:
     already_done: bool = False
     message: str = ""  # Swedish confirmation or notice
     warnings: tuple[str, ...] = ()
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def guard_free_text(text: str | None, field_label: str, *, limit: int = TEXT_MAX) -> str | None:

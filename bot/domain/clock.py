@@ -18,8 +18,10 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def utc(moment: datetime) -> datetime:
+def utc(moment: datetime | None) -> datetime | None:
     """An aware UTC datetime; a naive one (as SQLite returns them) is read as UTC."""
+    if moment is None:
+        return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)

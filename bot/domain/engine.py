@@ -11,7 +11,8 @@ from typing import Any, Literal, Mapping
 
 from . import wording
 from .calendar import DomainConfig, WorkingCalendar
-from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, utc, CUSTOMER_REF_MAX
+from .case import Actor, Case, CaseEvent, Change, EventKind, guard_free_text, CUSTOMER_REF_MAX
+from .clock import utc
 from .errors import InvalidFactsError, UnknownRoutineError
 from .model import (
     BeforeClosing,
@@ -221,8 +222,10 @@ class CaseEngine:
         now = utc(now)
         lead = timedelta(minutes=self.config.reminder_lead_minutes)
         state = "passed" if due <= now else "soon" if due - lead <= now else "ok"
-        return DeadlineView(due, step.deadline.page_given, state, self.deadline_basis(case, step, due),
-                            self._missed_today(case, step))
+        basis = self.deadline_basis(case, step, due)
+        if state == "soon":
+            basis += "; " + SETTING_BASIS["reminder_lead_minutes"].format(value=self.config.reminder_lead_minutes)
+        return DeadlineView(due, step.deadline.page_given, state, basis, self._missed_today(case, step))
 
     def deadline_views(self, case: Case, now: datetime) -> dict[str, DeadlineView]:
         """Step id → deadline view, for every step that can be done now and has a deadline."""

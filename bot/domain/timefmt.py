@@ -1,12 +1,12 @@
-"""The one Swedish date and time format of every message and card, in Stockholm time:
-'7 dec 2026' and '26 nov 2026 kl. 14:05'."""
+"""The one Swedish date and time format of every message and card, in local time (the TIMEZONE
+setting, Europe/Stockholm by default): '7 dec 2026' and '26 nov 2026 kl. 14:05'."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_zone = ZoneInfo("Europe/Stockholm")  # TIMEZONE, given once at start-up (use_time_zone)
 _MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
 
@@ -26,9 +26,15 @@ def clock_text(moment: time) -> str:
     return f"{moment:%H:%M}"
 
 
+def use_time_zone(name: str) -> None:
+    """Show times in this zone (the composition root passes the TIMEZONE setting)."""
+    global _zone
+    _zone = ZoneInfo(name)
+
+
 def local_time(moment: datetime) -> str:
-    """'26 nov 2026 kl. 14:05' in Stockholm time (naive datetimes are UTC)."""
+    """'26 nov 2026 kl. 14:05' in local time (naive datetimes are UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(STOCKHOLM)
+    local = moment.astimezone(_zone)
     return f"{day_text(local.date())} kl. {local:%H:%M}"

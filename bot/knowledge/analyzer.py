@@ -112,6 +112,10 @@ class Analyzer:
         inflected = self._known_inflection(word)
         if inflected is not None:
             return inflected
+        for single in _one_letter_undoubled(word):
+            # A key held a moment too long ("knaapp", "larmmbeställning"): commonest on a phone.
+            if single in self.known_words:
+                return single
         corrected = self._corrector.correct(word)
         if corrected is not None and edit_distance(word, corrected) == 1:
             # One slip from a known word beats a guessed compound ("opptetider" is not "oppte|tider").
@@ -226,3 +230,8 @@ def _without_linking_s(modifier: str, is_known: Callable[[str], bool]) -> str:
     if modifier.endswith("s") and not is_known(modifier) and is_known(modifier[:-1]):
         return modifier[:-1]
     return modifier
+
+
+def _one_letter_undoubled(word: str) -> list[str]:
+    """`word` with one letter of a doubled letter taken out, at each place it doubles."""
+    return [word[:i] + word[i + 1:] for i in range(len(word) - 1) if word[i] == word[i + 1]]

@@ -67,7 +67,7 @@ STOPWORDS: frozenset[str] = frozenset(
     skulle kommer komma kom ta tar tog ge ger gav detta denna dessa vart varifrån varför
     ifall typ liksom ens väl ju nog gärna någonstans rutin rutinen rutiner rutinerna
     därför eftersom medan än både samt dvs osv ok okej undrar fråga frågar
-    samma annat ner ned tillväga sagt säger säga viktigt viktig fler namn namnet
+    samma annat ner ned tillväga sagt säger säga viktigt viktig fler namn namnet räknas räknar ingår
     igen alltså redan fortfarande själv själva sig vill ville velat ny nytt nya inför
     sitta sitter kvar inne länge lång långt hålla håller ligga ligger stå står gå går sätta
     sätts sätter använda använder hitta hittar fungera fungerar funkar exakt ungefär normalt

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import delete, event, exists, func, or_, select, update
@@ -20,18 +20,13 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialect import insert_ignore, upsert
+from bot.domain.clock import utc
 from bot.notifications.tables import CaseCardRow, NoticeRow
 from bot.unit_of_work import after_commit
 
 log = logging.getLogger(__name__)
 
 PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
-
-
-def utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Callable
 
 from sqlalchemy import select
@@ -29,20 +29,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.cases.service import CaseService
 from bot.cases.tables import CaseRow
 from bot.domain import Actor, Case, DomainError, StepDeadline
+from bot.domain.clock import Clock, system_clock, utc
 from bot.notifications.tables import NoticeRow
 from cards import notices as cards
 
 from . import wording as w
-from .outbox import NewNotice, enqueue, utc
+from .outbox import NewNotice, enqueue
 from .subscriptions import NoticeChannel, Subscriptions
 
 log = logging.getLogger(__name__)
 
 BOT_ACTOR = Actor("larmlotsen", "Larmlotsen")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ def reminder_due(deadline: StepDeadline, now: datetime, lead: timedelta) -> str 
 
 class ReminderScanner:
     def __init__(self, cases: CaseService, subscriptions: Subscriptions, sessions: async_sessionmaker, *,
-                 lead: timedelta, digest_time: time, clock: Callable[[], datetime] = _utc_now,
+                 lead: timedelta, digest_time: time, clock: Clock = system_clock,
                  abandoned_grace: timedelta = timedelta(days=14)) -> None:
         self.cases = cases
         self.subscriptions = subscriptions

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable
 
+from bot.domain.clock import system_clock
+
 # Statuses that mean "try again later": throttled, precondition (Teams' concurrent edits),
 # the connector or its upstream down or slow. 500 is included: Teams answers it for transient faults.
 RETRYABLE_STATUSES = frozenset({408, 412, 429, 500, 502, 503, 504})
@@ -70,4 +72,5 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return max(0.0, (moment - datetime.now(timezone.utc)).total_seconds())
+    # An HTTP date is the connector's wall clock, so it is compared with the real one.
+    return max(0.0, (moment - system_clock()).total_seconds())

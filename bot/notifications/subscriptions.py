@@ -13,18 +13,18 @@ it. A case started in personal chat belongs to the starter's home team.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db import autocommit
 from bot.dialect import upsert
 from bot.domain import Case
+from bot.domain.clock import utc
 from bot.notifications.outbox import CANCELLED, PENDING
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
-from bot.unit_of_work import reading
+from bot.unit_of_work import reader_of, reading
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,6 @@ OFF_BOT_REMOVED = "bot removed"
 _SEEN_REFRESH = timedelta(days=1)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
 # Core statements for the hot path (every case event, every personal-chat case start): no ORM
 # objects to build. Nothing is cached: other processes may change a subscription at any moment.
 _CHANNELS = NoticeChannelRow.__table__
@@ -69,7 +65,7 @@ _HOME_TEAM_OF = select(_HOME_TEAMS.c.team_id).where(_HOME_TEAMS.c.user_id == bin
 
 def _channel(row) -> NoticeChannel:
     return NoticeChannel(row.id, row.scope, row.kind, row.conversation_id, row.reference, row.active,
-                         row.subscribed_by_name, _utc(row.subscribed_at), row.off_reason)
+                         row.subscribed_by_name, utc(row.subscribed_at), row.off_reason)
 
 
 def scope_of_case(case: Case) -> str | None:
@@ -170,7 +166,7 @@ class Subscriptions:
                     session.add(HomeTeamRow(user_id=user_id, team_id=team_id, pinned=pin, updated_at=now))
                 elif pin or (not row.pinned and row.team_id != team_id):
                     row.team_id, row.pinned, row.updated_at = team_id, pin or row.pinned, now
-                elif _utc(row.updated_at) < now - _SEEN_REFRESH:
+                elif utc(row.updated_at) < now - _SEEN_REFRESH:
                     row.updated_at = now  # still here: retention keeps the row (once a day is enough)
         except IntegrityError:
             pass  # the same user's other message inserted the row a moment ago: both name the same team
@@ -178,5 +174,5 @@ class Subscriptions:
 
 async def home_team_for(sessions: async_sessionmaker, actor_id: str) -> str | None:
     """The team a user's personal-chat cases belong to, if they have one yet."""
-    async with reading(autocommit(sessions.kw["bind"])) as conn:  # one read, no transaction around it
+    async with reading(reader_of(sessions)) as conn:  # one read, no transaction around it
         return (await conn.execute(_HOME_TEAM_OF, {"user_id": actor_id})).scalar()

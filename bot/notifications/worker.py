@@ -16,9 +16,9 @@ import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import timedelta
 
+from bot.domain.clock import Clock, system_clock
 from bot.teams.delivery import DeliveryError
 from .outbox import ClaimedNotice, Outbox
 from .pacing import ConversationPace
@@ -32,10 +32,6 @@ def _bot_not_in_conversation(problem: DeliveryProblem) -> bool:
     return problem.status == 403 and problem.code == "BotNotInConversationRoster"
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 @dataclass
 class WorkerTuning:
     batch: int = 20
@@ -47,7 +43,7 @@ class WorkerTuning:
 class NoticeWorker:
     def __init__(self, outbox: Outbox, subscriptions: Subscriptions, sender, policy: RetryPolicy | None = None, *,
                  tuning: WorkerTuning | None = None, name: str | None = None, pace: ConversationPace | None = None,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Clock = system_clock) -> None:
         self.outbox = outbox
         self.subscriptions = subscriptions
         self.sender = sender  # delivery.ConnectorSender (or a test double with post/update)

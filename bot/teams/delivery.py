@@ -14,13 +14,15 @@ import json
 import logging
 from typing import Any, Awaitable, Callable
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationReference
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from bot.domain import mask_personal_numbers
 from bot.notifications.retry import RETRYABLE_STATUSES, DeliveryProblem, parse_retry_after
 
+from .activity import card_activity, conversation_base, thread_id
+from .identity import tenant_of
 from .connector_http import ConnectorError
 
 log = logging.getLogger(__name__)
@@ -50,32 +52,20 @@ def channel_reference(activity: Activity) -> str:
     if reference.user is not None:
         reference.user = ChannelAccount(id=reference.user.id, role=reference.user.role)
     if reference.conversation is not None and reference.conversation.id:
-        reference.conversation.id = reference.conversation.id.split(";", 1)[0]
+        reference.conversation.id = conversation_base(reference.conversation.id)
         # botbuilder reads the tenant from `tenantID`, Teams sends `tenantId` (and channelData.tenant):
         # without it a proactive turn would be refused by the tenant allow-list.
-        reference.conversation.tenant_id = reference.conversation.tenant_id or _tenant_of(activity)
+        reference.conversation.tenant_id = reference.conversation.tenant_id or tenant_of(activity)
         reference.conversation.name = mask_personal_numbers(reference.conversation.name)
     reference.activity_id = None
     return json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
-
-
-def _tenant_of(activity: Activity) -> str | None:
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
-    return tenant.get("id")
-
-
-def card_activity(card: dict, summary: str | None = None) -> Activity:
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    activity.summary = summary  # the notification preview in Teams
-    return activity
 
 
 def _reference_from_json(raw: str, thread_root: str | None = None) -> ConversationReference:
     reference = ConversationReference().deserialize(json.loads(raw))
     if thread_root and reference.conversation is not None:
         # A reply in the case card's thread: Teams' conversation id of a thread.
-        reference.conversation.id = f"{reference.conversation.id.split(';', 1)[0]};messageid={thread_root}"
+        reference.conversation.id = thread_id(reference.conversation.id, thread_root)
     return reference
 
 
@@ -94,7 +84,7 @@ class ConnectorSender:
         """Send a new message; returns its id (the ResourceResponse id)."""
 
         async def send(context: TurnContext) -> str:
-            response = await context.send_activity(card_activity(card, summary))
+            response = await context.send_activity(card_activity(card, summary=summary))
             return response.id if response is not None else ""
 
         return await self._run(_reference_from_json(reference, thread_root), send)
@@ -103,7 +93,7 @@ class ConnectorSender:
         """Replace an earlier message (a case card) in place."""
 
         async def replace(context: TurnContext) -> str:
-            activity = card_activity(card, summary)
+            activity = card_activity(card, summary=summary)
             activity.id = message_id
             await context.update_activity(activity)
             return message_id

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Dict, Iterable, List
 
 from botbuilder.core import ConversationState, Storage, StoreItem, TurnContext
@@ -21,12 +21,13 @@ from botbuilder.dialogs.dialog_state import DialogState
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.db import autocommit, one_statement
 from .state_tables import BotStateRow
-from bot.unit_of_work import current_unit, reading
+from bot.dialect import upsert_statement
+from bot.domain.clock import Clock, system_clock
+from bot.unit_of_work import current_unit, engine_of, reading
 
 # Core statements on the table, built once: the ORM's per-statement work (entity loading, unit of
 # work, IN expansion) was a third of a turn's CPU (docs/performance.md).
@@ -44,12 +45,8 @@ _INSERT = insert(_STATE)
 
 
 def _upsert_for(dialect_name: str):
-    dialect_insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
-    statement = dialect_insert(_STATE)
-    return statement.on_conflict_do_update(
-        index_elements=[_STATE.c.key],
-        set_={name: statement.excluded[name] for name in ("document", "etag", "updated_at")},
-    )
+    return upsert_statement(dialect_name, _STATE, index_elements=[_STATE.c.key],
+                            update_columns=["document", "etag", "updated_at"])
 
 
 class EtagConflictError(KeyError):
@@ -173,20 +170,11 @@ def _decode(document: str, etag: str):
     return item
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _engine_of(sessions_or_engine) -> AsyncEngine:
-    if isinstance(sessions_or_engine, AsyncEngine):
-        return sessions_or_engine
-    return sessions_or_engine.kw["bind"]
-
-
 class SqlStorage(Storage):
-    def __init__(self, sessions: async_sessionmaker | AsyncEngine) -> None:
+    def __init__(self, sessions: async_sessionmaker | AsyncEngine, *, clock: Clock = system_clock) -> None:
         super().__init__()
-        self._engine = _engine_of(sessions)
+        self._clock = clock
+        self._engine = engine_of(sessions)
         self._autocommit = autocommit(self._engine)
         self._upsert = _upsert_for(self._engine.dialect.name)
 
@@ -222,12 +210,12 @@ class SqlStorage(Storage):
         for write in writes:
             _set_etag(changes[write["k"]], write["new_etag"])
 
-    @staticmethod
-    def _prepare(key: str, item) -> dict:
+    def _prepare(self, key: str, item) -> dict:
         expected = _etag_of(item)
         if expected == "":
             raise ValueError(f"storage write for '{key}': an empty eTag is not allowed")
-        return {"k": key, "expected": expected, "doc": _encode(item), "new_etag": uuid.uuid4().hex, "at": _now()}
+        return {"k": key, "expected": expected, "doc": _encode(item), "new_etag": uuid.uuid4().hex,
+                "at": self._clock()}
 
     async def _write_single(self, write: dict) -> bool:
         """The usual turn-end write as one self-committing statement (one round trip on PostgreSQL).
@@ -258,7 +246,7 @@ class SqlStorage(Storage):
     async def purge_idle(self, older_than: timedelta) -> int:
         """Forget the state of conversations idle for longer than `older_than`."""
         async with self._engine.begin() as conn:
-            result = await conn.execute(delete(_STATE).where(_STATE.c.updated_at < _now() - older_than))
+            result = await conn.execute(delete(_STATE).where(_STATE.c.updated_at < self._clock() - older_than))
             return result.rowcount or 0
 
 

@@ -21,15 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from . import identity
 from . import wording as texts
-from bot.db import autocommit, is_sqlite
+from bot.db import autocommit
+from bot.dialect import is_sqlite
 
 log = logging.getLogger(__name__)
 
 NextLogic = Callable[[], Awaitable]
-
-
-def tenant_of(context: TurnContext) -> str | None:
-    return identity.tenant_of(context.activity)
 
 
 class TenantAllowlist(Middleware):
@@ -39,7 +36,7 @@ class TenantAllowlist(Middleware):
     async def on_turn(self, context: TurnContext, logic: NextLogic):
         if not self._allowed:
             return await logic()
-        tenant = tenant_of(context)
+        tenant = identity.tenant_of(context.activity)
         if tenant and tenant.lower() in self._allowed:
             return await logic()
         log.warning("refused activity id=%s from tenant %s (not on TENANT_ALLOWLIST)", context.activity.id, tenant)

@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
@@ -34,6 +34,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.db import autocommit, one_statement
+from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
 
 from . import wording as texts
@@ -161,8 +162,9 @@ class _Entry:
 
 class AtomicTurns(Middleware):
     def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta, *,
-                 reply_budget_s: float = 10.0) -> None:
+                 reply_budget_s: float = 10.0, clock: Clock = system_clock) -> None:
         self._engine = engine_of(sessions)
+        self._clock = clock
         self._autocommit = autocommit(self._engine)
         self._ttl = ttl
         self._reply_budget_s = reply_budget_s
@@ -197,7 +199,7 @@ class AtomicTurns(Middleware):
                 connection = await unit.connection()
                 if key is not None:
                     await connection.execute(_RECORD, {
-                        "key": key, "received_at": datetime.now(timezone.utc), "conversation_key": conversation,
+                        "key": key, "received_at": self._clock(), "conversation_key": conversation,
                         "replies": _encode_replies(replies), "reply_count": len(replies), "replies_sent": 0,
                         "invoke_response": _encode_invoke_response(context)})
                 if earlier:
@@ -245,7 +247,7 @@ class AtomicTurns(Middleware):
             log.warning("could not record the replies sent for a turn", exc_info=True)
 
     async def purge_expired(self) -> int:
-        cutoff = datetime.now(timezone.utc) - self._ttl
+        cutoff = self._clock() - self._ttl
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(_JOURNAL).where(_JOURNAL.c.received_at < cutoff))
             return result.rowcount or 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 
 from bot import __version__
@@ -13,7 +14,9 @@ async def test_health_reports_version_and_database(bot):
     async with bot.http.get(bot.url("/healthz")) as response:
         assert response.status == 200
         body = await response.json()
+    bot_time = datetime.fromisoformat(body.pop("time"))
     assert body == {"status": "ok", "version": __version__, "database": True}
+    assert abs(bot_time - datetime.now(timezone.utc)) < timedelta(minutes=5), "the real clock when none is set"
 
 
 async def test_help_in_personal_chat_answers_with_a_card(bot, connector):

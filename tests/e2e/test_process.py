@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 import zipfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from tests.support.ports import free_port
@@ -50,6 +51,32 @@ def test_python_m_bot_serves_on_loopback_without_credentials(tmp_path):
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert "LOCAL DEVELOPMENT server" in output and "127.0.0.1" in output
+
+
+def test_now_starts_the_bots_clock_at_that_stockholm_time(tmp_path):
+    """`python -m bot --now 2026-06-18T15:30`: a trainer's clock, 15:30 local (13:30 UTC in June), running on."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+    env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path}/bot.db", TIMEZONE="Europe/Stockholm")
+    env.pop("HOST", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "--now", "2026-06-18T15:30"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        bot_time = datetime.fromisoformat(wait_healthy(port)["time"])
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    start = datetime(2026, 6, 18, 13, 30, tzinfo=timezone.utc)
+    assert start <= bot_time < start + timedelta(minutes=10), output
+    assert "the clock is set" in output
+
+
+def test_a_now_that_is_no_time_is_a_configuration_error(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bot", "--now", "imorgon", "--port", str(free_port())],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=30,
+                            env={k: v for k, v in os.environ.items() if not k.startswith("Microsoft")})
+    assert result.returncode == 2
+    assert "--now" in result.stderr and "2026-06-18T15:30" in result.stderr
 
 
 def test_wrong_configuration_stops_with_a_clear_message(tmp_path):

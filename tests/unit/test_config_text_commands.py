@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from botbuilder.schema import Activity, ChannelAccount
 
-from dialogs.commands import find_reference, parse_command, routine_key_for
+from bot.domain.reference import find_reference
+from dialogs.commands import parse_command, routine_key_for
 from bot.config import ConfigurationError, load_settings
 from bot.db import async_url
 from bot.teams.activity import fold, message_text
@@ -86,3 +87,13 @@ def test_commands():
     assert parse_command("klar B").rest == "b"
     assert parse_command("vilket nummer ringer jag?").kind == "question"
     assert find_reference("se TL-2026-0007 tack") == "TL-2026-0007"
+
+
+def test_the_playground_passes_now_to_the_bot():
+    from playground.launcher import _parser, bot_command
+
+    args = _parser().parse_args(["--now", "2026-06-18T15:30"])
+    assert args.now == "2026-06-18T15:30"
+    command = bot_command(3978, "sqlite:///x.db", args.now)
+    assert command[-2:] == ["--now", "2026-06-18T15:30"] and command[1:3] == ["-m", "bot"]
+    assert "--now" not in bot_command(3978, "sqlite:///x.db")

@@ -71,4 +71,20 @@ def test_the_declined_card_says_to_mail_the_alarm_centre_at_once():
     declined = new_order(False).decline(ANNA, AT, None).case
     card = cards.declined_card(declined, declined.events[-1])
     assert "omgående" in str(card)
-    assert any(a.get("url") == "mailto:trygghetslarm@stockholm.se" for a in card["actions"])
+    urls = [a["url"] for a in card["actions"] if a.get("url", "").startswith("mailto:")]
+    assert urls and urls[0].startswith("mailto:trygghetslarm@stockholm.se?subject=")
+    assert "Vi%20meddelar%20att%20vi%20inte%20accepterar" in urls[0]
+
+
+def test_a_reminder_calls_a_step_late_only_against_a_page_deadline_and_says_what_to_do_now():
+    engine = CaseEngine()
+    at = datetime(2026, 12, 3, 14, 30, tzinfo=timezone.utc)
+    change = engine.open_case("provider_change", reference="TL-2026-0007", actor=ANNA, at=at,
+                              facts={"provider_role": "leaving", "lock": True}).case
+    late = str(cards.reminder_card(change, "notify_lock", at, overdue=True))
+    assert "Försenat" in late and "Gör nu: Meddela installation och service nu ändå" in late
+    order = engine.open_case("new_order", reference="TL-2026-0008", actor=ANNA, at=at).case
+    for step_id in ("accept", "secure_access", "notify_installation", "inform_customer"):
+        order = order.complete_step(step_id, ANNA, at).case
+    reminded = str(cards.reminder_card(order, "installation_feedback", at, overdue=True))
+    assert "Försenat" not in reminded and "inte klart" in reminded and "inställning" in reminded

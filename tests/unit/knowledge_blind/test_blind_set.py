@@ -14,8 +14,9 @@ from tests.unit.knowledge_blind.questions_written import QUESTIONS
 from tests.unit.knowledge_blind.split import split
 
 KEY_FACT_SHARE = 0.90
-# What the held-out half measured when tuning ended (82/95); a change that loses a fact fails.
-MEASURED_TEST_FLOOR = 82 / 95
+# What the held-out half measured when the second round of tuning ended (90/95, was 82/95);
+# a change that loses a fact fails.
+MEASURED_TEST_FLOOR = 90 / 95
 OUT_OF_SCOPE_REFUSED_SHARE = 0.95
 
 
