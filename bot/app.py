@@ -24,6 +24,7 @@ from .config import Settings
 from .db import migrate, ping
 from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
+from .teams.activity_json import read_activity
 from .teams.adapter import widen_default_executor
 from .teams.inbound import MAX_JSON_DEPTH, authorization_problem, invoke_problem, too_deep
 from .teams.openid import RETRY_AFTER_S as OUTAGE_RETRY_AFTER_S, SigningKeysUnavailable
@@ -96,6 +97,7 @@ async def _stop(app: web.Application) -> None:
     await asyncio.gather(*runtime.background, return_exceptions=True)
     await runtime.notifications.stop()
     await runtime.adapter.connector.close()
+    await runtime.cases.dispose()
     await runtime.engine.dispose()
     if runtime.lock_engine is not None:
         await runtime.lock_engine.dispose()
@@ -124,7 +126,7 @@ async def _read_activity(request: web.Request, max_bytes: int) -> Activity | web
     if problem:
         return _bad_request(problem)
     try:
-        return Activity().deserialize(body)
+        return read_activity(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
         return _bad_request(f"not a valid activity: {error.__class__.__name__}")
 
