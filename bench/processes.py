@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
+from . import procstat
 from .report import AGENTS_ECHO, BASELINES, BOTBUILDER_ECHO  # noqa: F401 - the bots' names
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ class BotProcess:
     cpus: set[int] | None = None
     popen: subprocess.Popen | None = None
     cold_start_s: float = 0.0
+    cold_start_cpu_s: float = 0.0  # the process's own CPU time until ready: what a busy machine moves least
 
     @property
     def base_url(self) -> str:
@@ -66,6 +68,7 @@ class BotProcess:
         log.close()
         await self._wait_ready(started, timeout_s)
         self.cold_start_s = time.perf_counter() - started
+        self.cold_start_cpu_s = procstat.cpu_seconds(self.pid)
         return self
 
     async def _wait_ready(self, started: float, timeout_s: float) -> None:

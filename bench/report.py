@@ -120,12 +120,13 @@ def markdown(document: dict) -> str:
         lines.append(f"| {r['store']} | {r['conversations']} | {connector} | {r['cpu_per_turn_to_agents']}× "
                      f"| {r['cpu_per_turn_to_botbuilder']}× | {r['turns_per_s_to_agents']}× "
                      f"| {r['turns_per_s_to_botbuilder']}× | {r['p99_to_agents']}× | {r['p99_to_botbuilder']}× |")
-    lines += ["", "| bot | store | first start s (empty db) | cold start s (median) | all starts s | idle RSS MiB |",
-              "|---|---|---:|---:|---|---:|"]
+    lines += ["", "| bot | store | first start s (empty db) | cold start s (median) | all starts s "
+              "| CPU s until ready (median) | idle RSS MiB |", "|---|---|---:|---:|---|---:|---:|"]
     for s in document["startup"]:
         first = "–" if s["first_start_s"] is None else s["first_start_s"]
         lines.append(f"| {s['bot']} | {s['store']} | {first} | {s['cold_start_s']} "
-                     f"| {', '.join(str(v) for v in s['cold_starts_s'])} | {s['idle_rss_mib']} |")
+                     f"| {', '.join(str(v) for v in s['cold_starts_s'])} | {s.get('cold_start_cpu_s', '–')} "
+                     f"| {s['idle_rss_mib']} |")
     lines += ["", "| Larmlotsen / echo | idle RSS / Agents SDK | idle RSS / botbuilder | cold start / Agents SDK "
               "| cold start / botbuilder |", "|---|---:|---:|---:|---:|"]
     for r in document.get("startup_ratios", []):

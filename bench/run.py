@@ -75,6 +75,7 @@ class StartupResult:
     cold_start_s: float  # median of the restarts (ours: schema already at head)
     cold_starts_s: list[float]
     idle_rss_mib: float
+    cold_start_cpu_s: float | None = None  # median CPU time of the process until ready, same starts
 
 
 def percentile(sorted_values: list[float], share: float) -> float:
@@ -154,16 +155,18 @@ def _start_profiler(bot, store, conversations, connector, window_s, profile_dir)
 # --- processes and databases ------------------------------------------------------------------
 
 
-async def start_measured(factory, restarts: int) -> tuple[processes.BotProcess, list[float]]:
-    """Start the bot `1 + restarts` times; return the last one, still running, and every cold start."""
-    times = []
+async def start_measured(factory, restarts: int) -> tuple[processes.BotProcess, list[float], list[float]]:
+    """Start the bot `1 + restarts` times; return the last one, still running, and every cold start
+    (wall time and the process's CPU time)."""
+    times, cpu_times = [], []
     for attempt in range(1 + restarts):
         bot = await factory().start()
         times.append(bot.cold_start_s)
+        cpu_times.append(bot.cold_start_cpu_s)
         if attempt < restarts:
             bot.stop()
             await asyncio.sleep(0.3)
-    return bot, times
+    return bot, times, cpu_times
 
 
 async def idle_rss(bot: processes.BotProcess, settle_s: float = 1.5) -> float:
@@ -212,14 +215,15 @@ class Plan:
 
 
 async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, results: dict) -> None:
-    bot, starts = await start_measured(factory, plan.restarts)
+    bot, starts, cpu_starts = await start_measured(factory, plan.restarts)
     try:
         baseline = name in processes.BASELINES
         first = None if baseline else round(starts[0], 3)
-        restarts = starts if baseline else starts[1:]
+        restarts, cpu_restarts = (starts, cpu_starts) if baseline else (starts[1:], cpu_starts[1:])
         results["startup"].append(StartupResult(
             bot=name, store=store, first_start_s=first, cold_start_s=round(statistics.median(restarts), 3),
-            cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot)))
+            cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot),
+            cold_start_cpu_s=round(statistics.median(cpu_restarts), 3)))
         for conversations in plan.conversation_counts:
             await _one_scenario(bot, store, http, connector, conversations, plan, results)
         if plan.delayed_conversations:

@@ -24,7 +24,9 @@ from .config import Settings
 from .db import migrate, ping
 from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
+from .teams.activity_json import read_activity
 from .teams.adapter import widen_default_executor
+from .teams.inbound import MAX_JSON_DEPTH, authorization_problem, invoke_problem, too_deep
 from .teams.openid import RETRY_AFTER_S as OUTAGE_RETRY_AFTER_S, SigningKeysUnavailable
 from .teams.turns import RepliesNotDelivered
 
@@ -95,6 +97,7 @@ async def _stop(app: web.Application) -> None:
     await asyncio.gather(*runtime.background, return_exceptions=True)
     await runtime.notifications.stop()
     await runtime.adapter.connector.close()
+    await runtime.cases.dispose()
     await runtime.engine.dispose()
     if runtime.lock_engine is not None:
         await runtime.lock_engine.dispose()
@@ -115,11 +118,15 @@ async def _read_activity(request: web.Request, max_bytes: int) -> Activity | web
         return _bad_request("request body too large", 413)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
         return _bad_request("body is not valid JSON")
-    problem = _activity_problem(body)
+    except RecursionError:
+        return _bad_request("body is nested too deeply")
+    problem = _activity_problem(body) or (isinstance(body, dict) and invoke_problem(body))
+    if not problem and too_deep(body):
+        problem = f"body is nested more than {MAX_JSON_DEPTH} levels deep"
     if problem:
         return _bad_request(problem)
     try:
-        return Activity().deserialize(body)
+        return read_activity(body)
     except (DeserializationError, TypeError, ValueError, AttributeError) as error:
         return _bad_request(f"not a valid activity: {error.__class__.__name__}")
 
@@ -165,6 +172,10 @@ async def messages(request: web.Request) -> web.Response:
     if isinstance(activity, web.Response):
         log.info("refused a bad request to /api/messages: %s", activity.text)
         return activity
+    malformed = authorization_problem(request.headers.get("Authorization", ""))
+    if malformed is not None:
+        log.warning("refused activity id=%s: %s", activity.id, malformed[1])
+        return _bad_request(malformed[1], malformed[0])
     if not _channel_allowed(runtime.settings, activity):
         log.warning("refused activity id=%s from channel %r (not in ALLOWED_CHANNELS)", activity.id,
                     activity.channel_id)

@@ -97,7 +97,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     router = Router(services, replies, actions, notices=notice_commands,
                     admin=AdminCommands(services, export_links))
     bot = LarmlotsenBot(conversation_state, router.on_message,
-                        CardActionHandler(actions, services), on_bot_added=notice_commands.on_bot_added)
+                        CardActionHandler(actions, services), on_bot_added=notice_commands.on_bot_added,
+                        on_bot_removed=notice_commands.on_bot_removed)
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions, lock_engine=lock_engine,
                    storage=storage, adapter=adapter, redelivery=redelivery, cases=cases, services=services,
                    export_links=export_links, notifications=notifications, notice_commands=notice_commands,

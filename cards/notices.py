@@ -71,6 +71,9 @@ DIGEST_MORE = "… och {count} till. Skriv **mina ärenden** för hela listan."
 STATUS_TITLE = "Notiser"
 STATUS_ON = "Notiserna går till {place} sedan {time} ({name})."
 STATUS_OFF = "Notiserna är avstängda. Skriv **notiser här** i den kanal som ska få dem."
+STATUS_BOT_REMOVED = ("Larmlotsen togs bort från teamet eller chatten, så notiserna stängdes av. "
+                      "Lägg till appen där igen för att få notiser.")
+STATUS_CANCELLED = "Inställda notiser: {count}"
 STATUS_NONE = "Inga notiser är påslagna för teamet. Skriv **notiser här** i den kanal som ska få dem."
 STATUS_PENDING = "Väntar på att skickas: {count}"
 STATUS_RETRYING = "Varav {count} har misslyckats och försöks igen ({error})."
@@ -294,6 +297,8 @@ class ChannelStatus:
     kind: str  # channel | groupChat
     subscribed_by: str
     subscribed_at: datetime
+    bot_removed: bool = False  # off because the bot was removed, not by `notiser av`
+    cancelled: int = 0  # notices cancelled when it was removed
 
 
 @dataclass(frozen=True)
@@ -311,6 +316,10 @@ def status_card(channel: ChannelStatus | None, pending: int, failed: list[Failed
     body = [heading(STATUS_TITLE)]
     if channel is None:
         body.append(text_block(STATUS_NONE))
+    elif channel.bot_removed:
+        body.append(text_block(STATUS_BOT_REMOVED, color="Attention"))
+        if channel.cancelled:
+            body.append(text_block(STATUS_CANCELLED.format(count=channel.cancelled), spacing="None"))
     elif not channel.active:
         body.append(text_block(STATUS_OFF))
     else:

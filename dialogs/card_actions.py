@@ -51,7 +51,7 @@ class Reply:
 async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) -> Reply:
     """Validate an action's fields (untrusted input), act, and say what happened."""
     reference = data.get("caseId")
-    if verb not in _VERBS:
+    if not isinstance(verb, str) or verb not in _VERBS:
         return Reply(message=w.UNKNOWN_ACTION)
     if not is_reference(reference):
         return Reply(message=w.BAD_ACTION)

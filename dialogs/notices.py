@@ -7,7 +7,7 @@ import logging
 
 from bot.domain.clock import Clock, system_clock, utc
 from bot.notifications import wording as w
-from bot.notifications.outbox import PENDING, Outbox
+from bot.notifications.outbox import CANCELLED, PENDING, Outbox
 from bot.notifications.subscriptions import Subscriptions
 from bot.teams.activity import card_activity, place_of
 from bot.teams.delivery import channel_reference
@@ -80,7 +80,8 @@ class NoticeCommands:
                   for row in await self._outbox.failed(channel.id)]
         retrying, last_error = await self._outbox.retrying(channel.id)
         status = cards.ChannelStatus(channel.active, channel.conversation_id == conversation_id, channel.kind,
-                                     channel.subscribed_by_name, channel.subscribed_at)
+                                     channel.subscribed_by_name, channel.subscribed_at,
+                                     bot_removed=channel.bot_removed, cancelled=counts.get(CANCELLED, 0))
         card = cards.status_card(status, counts.get(PENDING, 0), failed, retrying=retrying, last_error=last_error)
         await context.send_activity(card_activity(card))
 
@@ -93,10 +94,28 @@ class NoticeCommands:
         if not place.is_shared:
             return
         existing = await self._subscriptions.channel(place.team_id or place.conversation_id)
-        if existing is not None:
+        if existing is not None and not existing.bot_removed:
             return  # re-added, or another channel was chosen with `notiser här`: keep the choice
         # Silently: the handler has just greeted the team, and `notiser` tells where notices go.
         await self.subscribe(context)
+
+    # --- LarmlotsenBot's on_bot_removed hook ------------------------------------------------------
+
+    async def on_bot_removed(self, context) -> None:
+        """The bot was uninstalled from, or removed from, a team or group chat: its notice channel
+        is switched off and the notices still waiting are cancelled (shown by `notiser`)."""
+        place = place_of(context.activity)
+        if not place.is_shared:
+            return
+        outcome = await self._subscriptions.bot_removed(scope=place.team_id or place.conversation_id,
+                                                        now=self._clock())
+        if outcome is None:
+            log.info("the bot was removed from a %s without a notice channel (activity id=%s)", place.kind,
+                     context.activity.id)
+            return
+        channel, cancelled = outcome
+        log.warning("the bot was removed from a %s: notices of channel %d switched off, %d pending notice(s) "
+                    "cancelled (activity id=%s)", place.kind, channel.id, cancelled, context.activity.id)
 
     # --- home teams ---------------------------------------------------------------------------------
 

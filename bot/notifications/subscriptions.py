@@ -15,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.dialect import upsert
 from bot.domain import Case
 from bot.domain.clock import utc
-from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow
+from bot.notifications.outbox import CANCELLED, PENDING
+from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
 from bot.unit_of_work import reader_of, reading
 
 
@@ -36,6 +37,16 @@ class NoticeChannel:
     active: bool
     subscribed_by_name: str
     subscribed_at: datetime
+    off_reason: str | None = None  # OFF_BY_STAFF or OFF_BOT_REMOVED when not active
+
+    @property
+    def bot_removed(self) -> bool:
+        return not self.active and self.off_reason == OFF_BOT_REMOVED
+
+
+# Why a channel is off.
+OFF_BY_STAFF = "switched off"
+OFF_BOT_REMOVED = "bot removed"
 
 
 # How often a home team's updated_at is moved on while its user keeps using the bot there.
@@ -47,14 +58,14 @@ _SEEN_REFRESH = timedelta(days=1)
 _CHANNELS = NoticeChannelRow.__table__
 _CHANNEL_BY_SCOPE = select(_CHANNELS.c.id, _CHANNELS.c.scope, _CHANNELS.c.kind, _CHANNELS.c.conversation_id,
                            _CHANNELS.c.reference, _CHANNELS.c.active, _CHANNELS.c.subscribed_by_name,
-                           _CHANNELS.c.subscribed_at).where(_CHANNELS.c.scope == bindparam("scope"))
+                           _CHANNELS.c.subscribed_at, _CHANNELS.c.off_reason).where(_CHANNELS.c.scope == bindparam("scope"))
 _HOME_TEAMS = HomeTeamRow.__table__
 _HOME_TEAM_OF = select(_HOME_TEAMS.c.team_id).where(_HOME_TEAMS.c.user_id == bindparam("user_id"))
 
 
 def _channel(row) -> NoticeChannel:
     return NoticeChannel(row.id, row.scope, row.kind, row.conversation_id, row.reference, row.active,
-                         row.subscribed_by_name, utc(row.subscribed_at))
+                         row.subscribed_by_name, utc(row.subscribed_at), row.off_reason)
 
 
 def scope_of_case(case: Case) -> str | None:
@@ -86,7 +97,7 @@ class Subscriptions:
     async def subscribe(self, *, scope: str, kind: str, conversation_id: str, reference: str, actor_id: str,
                         actor_name: str, now: datetime) -> NoticeChannel:
         values = dict(scope=scope, kind=kind, conversation_id=conversation_id, reference=reference, active=True,
-                      subscribed_by_id=actor_id, subscribed_by_name=actor_name, subscribed_at=now, updated_at=now)
+                      off_reason=None, subscribed_by_id=actor_id, subscribed_by_name=actor_name, subscribed_at=now, updated_at=now)
         async with self._sessions.begin() as session:
             before = await channel_in(session, scope)
             await session.execute(upsert(session, NoticeChannelRow, values, index_elements=["scope"],
@@ -103,9 +114,28 @@ class Subscriptions:
             row = await session.scalar(select(NoticeChannelRow).where(NoticeChannelRow.scope == scope))
             if row is None or not row.active:
                 return False
-            row.active = False
-            row.updated_at = now
+            row.active, row.off_reason, row.updated_at = False, OFF_BY_STAFF, now
             return True
+
+    async def bot_removed(self, *, channel_id: int | None = None, scope: str | None = None,
+                          now: datetime) -> tuple[NoticeChannel, int] | None:
+        """The bot is no longer in the channel's team or chat: switch its notices off and cancel
+        the pending ones, in one transaction. The channel and the number cancelled, or None when
+        there was no such channel."""
+        async with self._sessions.begin() as session:
+            if channel_id is not None:
+                row = await session.get(NoticeChannelRow, channel_id)
+            else:
+                row = await session.scalar(select(NoticeChannelRow).where(NoticeChannelRow.scope == scope))
+            if row is None:
+                return None
+            if row.active or row.off_reason != OFF_BOT_REMOVED:
+                row.active, row.off_reason, row.updated_at = False, OFF_BOT_REMOVED, now
+            cancelled = await session.execute(
+                update(NoticeRow).where(NoticeRow.channel_id == row.id, NoticeRow.status == PENDING)
+                .values(status=CANCELLED, finished_at=now, claimed_until=None, claimed_by=None,
+                        last_error="the bot was removed from the team or chat"))
+            return _channel(row), cancelled.rowcount or 0
 
     async def channel(self, scope: str | None) -> NoticeChannel | None:
         async with self._sessions() as session:

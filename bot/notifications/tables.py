@@ -34,6 +34,8 @@ class NoticeChannelRow(Base):
     # botbuilder's ConversationReference, serialised (JSON text).
     reference: Mapped[str] = mapped_column(Text, nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    # Why it is off: OFF_BY_STAFF (`notiser av`) or OFF_BOT_REMOVED (bot/notifications/subscriptions.py).
+    off_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     subscribed_by_id: Mapped[str] = mapped_column(String(64), nullable=False)
     subscribed_by_name: Mapped[str] = mapped_column(String(200), nullable=False)
     subscribed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -28,6 +28,10 @@ from .subscriptions import NoticeChannel, Subscriptions
 log = logging.getLogger(__name__)
 
 
+def _bot_not_in_conversation(problem: DeliveryProblem) -> bool:
+    return problem.status == 403 and problem.code == "BotNotInConversationRoster"
+
+
 @dataclass
 class WorkerTuning:
     batch: int = 20
@@ -140,6 +144,9 @@ class NoticeWorker:
         try:
             message_id, version = await self._send(channel, notice)
         except DeliveryError as error:
+            if _bot_not_in_conversation(error.problem):
+                await self._bot_removed(channel, notice)
+                return
             await self._failed_attempt(notice, error.problem)
             return
         done = await self.outbox.mark_sent(notice, worker=self.name, message_id=message_id, now=self.clock(),
@@ -189,6 +196,15 @@ class NoticeWorker:
             if error.problem.status != 404:
                 raise
             return message_id
+
+    async def _bot_removed(self, channel: NoticeChannel, notice: ClaimedNotice) -> None:
+        """Teams says the bot is not in the conversation any more: retrying cannot help."""
+        outcome = await self.subscriptions.bot_removed(channel_id=channel.id, now=self.clock())
+        cancelled = outcome[1] if outcome else 0
+        self.stats["cancelled"] += cancelled
+        log.warning("notice id=%d (%s): the bot was removed from channel %d (403 BotNotInConversationRoster): "
+                    "its notices are switched off and %d pending notice(s) cancelled; shown by `notiser`",
+                    notice.id, notice.kind, channel.id, cancelled)
 
     async def _failed_attempt(self, notice: ClaimedNotice, problem: DeliveryProblem) -> None:
         now = self.clock()

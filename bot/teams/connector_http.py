@@ -34,6 +34,8 @@ from yarl import URL
 from bot import __version__
 from bot.notifications.retry import parse_retry_after
 
+from .activity_json import activity_to_json
+
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
@@ -155,7 +157,7 @@ class ConnectorHttp:
         budget = _budget_deadline.get()
         deadline = min(budget, time.monotonic() + self.timeout_s) if budget else time.monotonic() + self.timeout_s
         url = URL(f"{(service_url or '').rstrip('/')}/{path}", encoded=True)
-        payload = json.dumps(activity.serialize(), ensure_ascii=False).encode("utf-8")
+        payload = json.dumps(activity_to_json(activity), ensure_ascii=False).encode("utf-8")
         pause = _FIRST_PAUSE_S
         while True:
             try:

@@ -26,11 +26,13 @@ class LarmlotsenBot(TeamsActivityHandler):
         message_handler: MessageHandler,
         card_action_handler: CardActionHandler | None = None,
         on_bot_added: BotAddedHook | None = None,
+        on_bot_removed: BotAddedHook | None = None,
     ) -> None:
         self._conversation_state = conversation_state
         self._message_handler = message_handler
         self._card_action_handler = card_action_handler
         self._on_bot_added = on_bot_added
+        self._on_bot_removed = on_bot_removed
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
@@ -60,6 +62,25 @@ class LarmlotsenBot(TeamsActivityHandler):
         await turn_context.send_activity(MessageFactory.text(texts.WELCOME_TEAM if in_team else texts.WELCOME_PERSONAL))
         if self._on_bot_added is not None:
             await self._on_bot_added(turn_context)
+
+    async def on_teams_members_removed(
+        self,
+        teams_members_removed: List[TeamsChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id == bot_id for member in teams_members_removed):
+            await self._bot_removed(turn_context, "removed from the members")
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._bot_removed(turn_context, "uninstalled")
+
+    async def _bot_removed(self, turn_context: TurnContext, how: str) -> None:
+        # Nothing is sent: the bot can no longer post there.
+        log.info("the bot was %s (activity id=%s)", how, turn_context.activity.id)
+        if self._on_bot_removed is not None:
+            await self._on_bot_removed(turn_context)
 
     async def on_members_added_activity(self, members_added: List[ChannelAccount], turn_context: TurnContext):
         # Non-Teams channels (e.g. a test client) still get the greeting.

@@ -38,6 +38,7 @@ from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
 
 from . import wording as texts
+from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
 
@@ -109,7 +110,7 @@ class ReplyBuffer:
 def _encode_replies(replies: list[tuple[str, Activity]]) -> str | None:
     if not replies:
         return None
-    return json.dumps([{"op": op, "activity": _without_names(activity.serialize())} for op, activity in replies],
+    return json.dumps([{"op": op, "activity": _without_names(activity_to_json(activity))} for op, activity in replies],
                       ensure_ascii=False)
 
 
@@ -125,7 +126,7 @@ def _without_names(activity: dict) -> dict:
 def _decode_replies(raw: str | None) -> list[tuple[str, Activity]]:
     if not raw:
         return []
-    return [(item["op"], Activity().deserialize(item["activity"])) for item in json.loads(raw)]
+    return [(item["op"], read_activity(item["activity"])) for item in json.loads(raw)]
 
 
 def _encode_invoke_response(context: TurnContext) -> str | None:

@@ -245,3 +245,32 @@ async def test_authorize_is_not_called_for_a_missing_case(service):
     with pytest.raises(CaseNotFoundError):
         await service.close("TL-2026-9999", ANNA, now=MONDAY_9, authorize=called.append)
     assert called == []
+
+
+async def test_a_turn_that_starts_a_case_leaves_the_reference_counter_unlocked(service, db_engine):
+    """On PostgreSQL the year's counter row is updated apart from the turn's transaction: the turn
+    keeps no lock on it, so other conversations starting cases do not wait for the turn to end.
+    (On SQLite the turn holds the one writer's lock anyway.)"""
+    from sqlalchemy import text
+
+    from bot.unit_of_work import turn_unit
+
+    if db_engine.url.get_backend_name() != "postgresql":
+        pytest.skip("PostgreSQL's row locks")
+    try:
+        async with turn_unit(db_engine) as unit:
+            first = await _new_order(service)
+            async with db_engine.connect() as other:
+                held = (await other.execute(text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE c.relname = 'case_reference_counters' AND l.pid <> pg_backend_pid()"))).scalar()
+                assert held == 0  # (else the UPDATE below would wait for the turn)
+                second = (await other.execute(text(
+                    "UPDATE case_reference_counters SET last_value = last_value WHERE year = 2026 "
+                    "RETURNING last_value"))).scalar()
+                await other.commit()
+            await unit.commit()
+        assert (first.reference, second) == ("TL-2026-0001", 1)
+        assert (await _new_order(service)).reference == "TL-2026-0002"
+    finally:
+        await service.dispose()

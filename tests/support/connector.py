@@ -34,7 +34,7 @@ class FakeConnector:
 
     sent: list[SentActivity] = field(default_factory=list)
     created_conversations: list[dict] = field(default_factory=list)
-    failures: list[tuple[int, dict]] = field(default_factory=list)
+    failures: list[tuple[int, dict, str]] = field(default_factory=list)
     delay_s: float = 0.0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: TestServer | None = None
@@ -44,8 +44,8 @@ class FakeConnector:
         assert self.server is not None
         return str(self.server.make_url("/")).rstrip("/") + "/"
 
-    def fail_next(self, status: int, headers: dict | None = None, times: int = 1) -> None:
-        self.failures.extend([(status, headers or {})] * times)
+    def fail_next(self, status: int, headers: dict | None = None, times: int = 1, code: str = "Failure") -> None:
+        self.failures.extend([(status, headers or {}, code)] * times)
 
     def clear(self) -> None:
         self.sent.clear()
@@ -77,8 +77,8 @@ class FakeConnector:
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
         if self.failures:
-            status, headers = self.failures.pop(0)
-            return web.json_response({"error": {"code": "Failure"}}, status=status, headers=headers)
+            status, headers, code = self.failures.pop(0)
+            return web.json_response({"error": {"code": code}}, status=status, headers=headers)
         return None
 
     async def _send(self, request: web.Request) -> web.Response:

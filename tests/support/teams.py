@@ -110,3 +110,19 @@ def bot_added(conversation: Conversation, service_url: str, user: User = ANNA) -
     if conversation.kind == "channel":
         activity["channelData"]["eventType"] = "teamMemberAdded"
     return activity
+
+
+def bot_removed(conversation: Conversation, service_url: str, user: User = ANNA) -> dict:
+    """The bot taken out of a team or group chat's members."""
+    activity = _base(conversation, service_url, user, "conversationUpdate")
+    activity["membersRemoved"] = [{"id": BOT_ID, "name": BOT_NAME}]
+    if conversation.kind == "channel":
+        activity["channelData"]["eventType"] = "teamMemberRemoved"
+    return activity
+
+
+def app_uninstalled(conversation: Conversation, service_url: str, user: User = ANNA) -> dict:
+    """The app uninstalled from a team or chat (Teams' installationUpdate)."""
+    activity = _base(conversation, service_url, user, "installationUpdate")
+    activity["action"] = "remove"
+    return activity

@@ -49,6 +49,8 @@ def all_notice_cards() -> dict[str, dict]:
         "status_on_with_failures": cards.status_card(channel, 3, failed, retrying=2, last_error="http 429"),
         "status_on": cards.status_card(channel, 0, []),
         "status_off": cards.status_card(cards.ChannelStatus(False, True, "channel", "Anna", AT), 0, []),
+        "status_bot_removed": cards.status_card(
+            cards.ChannelStatus(False, False, "channel", "Anna", AT, bot_removed=True, cancelled=4), 0, []),
         "status_none": cards.status_card(None, 0, []),
     }
 
