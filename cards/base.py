@@ -126,6 +126,13 @@ def open_url(title: str, url: str) -> dict:
     return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
+def form_links(text: str, form_url: str) -> str:
+    """Every mention of the city's form as a link, when its address is configured (FORM_URL)."""
+    if not form_url or "blanketten" not in text:
+        return text
+    return text.replace("blanketten", f"[blanketten]({form_url})")
+
+
 def page_deadline(step) -> bool:
     """Whether a step's deadline is the page's (only those make a step late; a configured time
     only reminds)."""

@@ -18,6 +18,7 @@ from .base import (
     day_text,
     execute,
     fact_set,
+    form_links,
     heading,
     literal,
     local_time,
@@ -91,23 +92,23 @@ def _now_section(case: Case, deadlines: Mapping[str, DeadlineView], form_url: st
     if case.status.value == "declined":
         return _declined(case)
     if not case.is_open:
-        return [_step_line(case, step) for step in case.steps] if waiting else []
+        return [_step_line(case, step, form_url) for step in case.steps] if waiting else []
     if case.is_complete:
-        return [_finished(case)] + ([_step_line(case, step) for step in case.steps] if waiting else [])
+        return [_finished(case)] + ([_step_line(case, step, form_url) for step in case.steps] if waiting else [])
     items = []
     for step in case.steps:
         if step in case.available_steps:
             items.append(_step_block(case, step, deadlines.get(step.id), form_url))
         elif waiting:
-            items.append(_step_line(case, step))
+            items.append(_step_line(case, step, form_url))
     return items
 
 
 def _step_block(case: Case, step: Step, deadline: DeadlineView | None, form_url: str) -> dict:
     label = case.label(step.id)
-    items = [text_block(f"→ **{label}. {_form_links(step.title, form_url)}**", color="Accent", spacing="None")]
+    items = [text_block(f"→ **{label}. {form_links(step.title, form_url)}**", color="Accent", spacing="None")]
     if step.instruction:
-        items.append(text_block(_form_links(step.instruction, form_url), spacing="None", size="Small"))
+        items.append(text_block(form_links(step.instruction, form_url), spacing="None", size="Small"))
     if deadline is not None:
         items += _deadline_lines(step, deadline)
     contacts = step.contacts_for(case.facts)
@@ -150,10 +151,11 @@ def _deadline_lines(step: Step, deadline: DeadlineView) -> list[dict]:
     return lines
 
 
-def _step_line(case: Case, step: Step) -> dict:
+def _step_line(case: Case, step: Step, form_url: str = "") -> dict:
     label = case.label(step.id)
     if case.is_done(step.id):
-        return text_block(f"✓ {label}. {step.title}", color="Good", size="Small", spacing="Small")
+        return text_block(f"✓ {label}. {form_links(step.title, form_url)}", color="Good", size="Small",
+                          spacing="Small")
     blocking = case.blocking_step(step)
     if not case.is_open:
         why = ""
@@ -161,7 +163,8 @@ def _step_line(case: Case, step: Step) -> dict:
         why = w.WAITING_FOR.format(label=case.label(blocking.id))
     else:
         why = w.WAITING_FOR_ALARM
-    return text_block(f"○ {label}. {step.title}{why}", isSubtle=True, size="Small", spacing="Small")
+    return text_block(f"○ {label}. {form_links(step.title, form_url)}{why}", isSubtle=True, size="Small",
+                      spacing="Small")
 
 
 def _finished(case: Case) -> dict:
@@ -221,7 +224,7 @@ def _guidance(case: Case, form_url: str) -> list[dict]:
     if not rules:
         return []
     items = [text_block(w.GUIDANCE, weight="Bolder", spacing="Medium", separator=True)]
-    items += [text_block(f"• {_form_links(rule.text, form_url)}", spacing="None", size="Small") for rule in rules]
+    items += [text_block(f"• {form_links(rule.text, form_url)}", spacing="None", size="Small") for rule in rules]
     return items
 
 
@@ -308,13 +311,6 @@ def _contact_action(case: Case, step: Step, contact: Contact) -> dict:
 
 def _form_name(form: str, form_url: str) -> str:
     return f"[{form}]({form_url})" if form_url else form
-
-
-def _form_links(text: str, form_url: str) -> str:
-    """Every mention of the form a link, when its address is configured (FORM_URL)."""
-    if not form_url or "blanketten" not in text:
-        return text
-    return text.replace("blanketten", f"[blanketten]({form_url})", 1)
 
 
 def mail_link(case: Case, contact: Contact, *, reason: str | None = None) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot.domain import Actor, Case, CaseNotFoundError, DomainError
 from bot.domain.access import Place, may_access
+from cards.base import form_links
 from cards.checklist import checklist_card, mail_link, next_step_card
 
 from . import wording as w
@@ -93,6 +94,9 @@ class CaseActions:
         """The whole case (after a button, `ärende TL-…`, a started case)."""
         deadlines = self.cases.engine.deadline_views(case, self._services.clock())
         return checklist_card(case, deadlines, notice, form_url=self._services.settings.form_url)
+
+    def with_form_links(self, text: str) -> str:
+        return form_links(text, self._services.settings.form_url)
 
     def short_card(self, case: Case, notice: str) -> dict:
         """What a typed `klar` gets: the confirmation and the next step."""

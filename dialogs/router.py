@@ -122,7 +122,7 @@ class Router:
         await self._services.set_focus(context, outcome.case.reference)
         # The confirmation and the next step, not the whole card again (`ärende TL-…` shows that).
         await context.send_activity(card_activity(self._actions.short_card(outcome.case, outcome.message),
-                                                 outcome.message))
+                                                  self._actions.with_form_links(outcome.message)))
 
     async def _typed_undo(self, context: TurnContext, command: Command) -> None:
         if not command.rest:

@@ -56,17 +56,18 @@ def complete_next(ui: PlaygroundPage, card: Locator) -> str:
 
 
 def answer_questions_by_clicking(ui: PlaygroundPage) -> Locator:
-    """`ny beställning`: both questions answered 'Nej' on their cards, the reference skipped."""
+    """`ny beställning`: not a priority order, the customer hands out a copy of the keys (each
+    answer chosen by what it says on the card), the reference skipped."""
     seen = ui.card_count()
     ui.say("ny beställning")
     question = ui.next_card(seen)
     expect(question).to_contain_text(NEW_ORDER.facts[0].question)
-    ui.choose(question, card_words.NO)
+    ui.choose(question, NEW_ORDER.facts[0].no_label)
     ui.screenshot("01-question-card", around=question)
     ui.click(question, card_words.NEXT_BUTTON)
     second = ui.next_card(seen + 1)
     expect(second).to_contain_text(NEW_ORDER.facts[1].question)
-    ui.choose(second, card_words.NO)
+    ui.choose(second, NEW_ORDER.facts[1].yes_label)
     ui.click(second, card_words.NEXT_BUTTON)
     customer_ref = ui.next_card(seen + 2)
     ui.click(customer_ref, card_words.SKIP)
@@ -85,8 +86,9 @@ def test_new_order_walked_to_the_last_step_by_clicking_the_cards(ui):
     ui.shows(domain_words.blocked_by("3", "2", _step("notify_installation").title))
     ui.screenshot("03-typed-step-3-refused")
 
+    # Steps in the order they are done: securing access (A) before step 2.
     clicked = [complete_next(ui, checklist) for _ in range(3)]
-    assert clicked == [card_words.MARK_DONE.format(label=label) for label in ("1", "A", "B")]
+    assert clicked == [card_words.MARK_DONE.format(label=label) for label in ("1", "A", "2")]
 
     _refuse_a_click_out_of_order(ui, checklist, reference)
 
@@ -94,34 +96,36 @@ def test_new_order_walked_to_the_last_step_by_clicking_the_cards(ui):
         if not done_buttons(checklist).count():
             break
         clicked.append(complete_next(ui, checklist))
-    assert clicked[-3:] == [card_words.MARK_DONE.format(label=label) for label in ("2", "3", "4")]
-    expect(checklist).to_contain_text(card_words.ALL_DONE)
+    # Informing the customer (B) comes before step 3.
+    assert clicked[-4:] == [card_words.MARK_DONE.format(label=label) for label in ("2", "B", "3", "4")]
+    expect(checklist).to_contain_text(card_words.ALL_DONE.format(done=NEW_ORDER.done_message))
     ui.click(checklist, card_words.CLOSE_CASE)
     expect(checklist).to_contain_text(f"{card_words.STATUS_LINE['closed']} – {NEW_ORDER.done_message}")
-    expect(checklist.get_by_role("button")).to_have_count(0)
+    expect(checklist.get_by_role("button")).to_have_count(1)  # only "Visa mer": the log stays readable
+    expect(checklist.get_by_role("button", name=card_words.SHOW_MORE, exact=True)).to_be_visible()
     ui.screenshot("05-case-closed-insatsen-igang", around=checklist.get_by_text(NEW_ORDER.done_message))
 
 
 def _refuse_a_click_out_of_order(ui: PlaygroundPage, checklist: Locator, reference: str) -> None:
-    """A second copy of the card (`ärende TL-…`) still offers step 2 after step B is undone on the
+    """A second copy of the card (`ärende TL-…`) still offers step B after step 2 is undone on the
     first one: the copy is stale, so clicking it changes nothing and the copy becomes the current
     card, which says why."""
     seen = ui.card_count()
     ui.say(f"ärende {reference}")
     copy = ui.next_card(seen)
-    step_2 = card_words.MARK_DONE.format(label="2")
-    expect(copy.get_by_role("button", name=step_2, exact=True)).to_be_visible()
+    step_b = card_words.MARK_DONE.format(label="B")
+    expect(copy.get_by_role("button", name=step_b, exact=True)).to_be_visible()
 
     ui.click(checklist, card_words.UNDO_LAST)
     checklist.get_by_role("textbox").fill("Fel knapp i testet")
-    ui.click(checklist, card_words.UNDO_CONFIRM.format(label="B"))
-    expect(checklist.get_by_role("button", name=card_words.MARK_DONE.format(label="B"), exact=True)).to_be_visible()
+    ui.click(checklist, card_words.UNDO_CONFIRM.format(label="2"))
+    expect(checklist.get_by_role("button", name=card_words.MARK_DONE.format(label="2"), exact=True)).to_be_visible()
 
-    ui.click(copy, step_2)
+    ui.click(copy, step_b)
     refusal = dialog_words.STALE_CARD
     expect(ui.page.get_by_text(refusal).first).to_be_visible()
-    expect(copy.get_by_role("button", name=card_words.MARK_DONE.format(label="B"), exact=True)).to_be_visible()
-    ui.screenshot("04-click-on-step-2-refused", around=ui.page.get_by_text(refusal))
+    expect(copy.get_by_role("button", name=card_words.MARK_DONE.format(label="2"), exact=True)).to_be_visible()
+    ui.screenshot("04-click-on-step-b-refused", around=ui.page.get_by_text(refusal))
 
 
 def test_a_quick_question_is_answered_from_the_citys_page(ui):

@@ -298,6 +298,10 @@ async def test_the_form_is_a_link_everywhere_when_its_address_is_set(database_ur
         screen = str(first_screen(connector.sent[-1].cards[0]))
         assert f"]({url})" in screen
         assert "[blanketten]" in screen or "[Blankett för nyinstallation" in screen
+        await say(server, chat, "klar 2")
+        assert f"[blanketten]({url})" in connector.sent[-1].text, "a typed reply links the form too"
+        whole = str(await card_of(server, connector, chat, last_reference(connector)))
+        assert f"✓ 2. Meddela installation och service om flytten med [blanketten]({url})" in whole
     finally:
         await server.stop()
 
