@@ -16,7 +16,6 @@ from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds
-from bot.notifications.subscriptions import home_team_for
 from bot.teams.activity import card_activity, fold, message_text, place_of, submitted_value
 from bot.teams.identity import actor_of
 from cards.intake import answer_labels, customer_ref_card, question_card
@@ -63,7 +62,7 @@ class IntakeDialog(ComponentDialog):
         team_id = place.team_id
         if team_id is None and not place.is_shared:
             # A case started in personal chat belongs to the user's home team (bot/notifications/subscriptions.py).
-            team_id = await home_team_for(self._services.cases.sessions, actor_of(activity).id)
+            team_id = await self._services.subscriptions.home_team(actor_of(activity).id)
         try:
             result = await self._services.cases.start_case(
                 self.routine.key, actor=actor_of(activity), facts=step.values["facts"],
