@@ -154,7 +154,8 @@ async def test_a_too_early_wanted_date_is_told_at_the_date_question_and_the_coun
     assert "fem arbetsdagar" in str(connector.sent[-1].cards[0]), "the date question states the rule"
     await say(staff_bot, chat, "2026-12-08")  # Tuesday: three working days away
     warning, question = connector.sent[-2], connector.sent[-1]
-    assert "Sista dag att kontakta installation och service var 1 dec 2026 kl. 16:00" in warning.text
+    assert ("Sista dag att kontakta installation och service var 1 dec 2026 kl. 16:00 om installation och "
+            "service stänger kl. 16:00 (inställning)") in warning.text
     assert "är ni den utförare" in str(question.cards[0]).lower(), "the warning comes before the next question"
     for answer in ("Vi lämnar (tidigare utförare)", "ja"):
         counters.append(re.search(r"fråga (\d+) av (\d+)", str(connector.sent[-1].cards[0])).groups())
