@@ -48,6 +48,7 @@ DUE = "senast {time}"
 OVERDUE = "försenat sedan {time}"
 REMINDER_AT = "påminnelse {time} (inställning)"
 DO_NOW = "Gör nu: {what}"
+BASIS = "Grund: {basis}"
 REMINDER_NOT_DONE = "Påminnelse: {ref} – steg {label} är inte klart (påminnelsetid {time}, inställning)"
 LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
 LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
@@ -222,7 +223,8 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
 # --- reminders and the digest -------------------------------------------------------------------------
 
 
-def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) -> dict:
+def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool, basis: str = "") -> dict:
+    """`basis`: what the deadline's clock time rests on (the page's words and the settings)."""
     page = page_deadline(case.routine.step(step_id))
     template = (REMINDER_OVERDUE if overdue else REMINDER_NEAR) if page else REMINDER_NOT_DONE
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
@@ -231,6 +233,8 @@ def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) 
     step = case.routine.step(step_id)
     if overdue and page and step.when_late:
         body.append(text_block(DO_NOW.format(what=step.when_late)))
+    if basis:
+        body.append(subtle(BASIS.format(basis=basis)))
     if case.customer_ref:
         body.append(subtle(f"{CUSTOMER_REF}: {literal(case.customer_ref)}"))
     return adaptive_card(body, [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})])
