@@ -96,7 +96,7 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     actions = CaseActions(services)
     router = Router(services, replies, actions, notices=notice_commands,
                     admin=AdminCommands(services, export_links))
-    bot = LarmlotsenBot(conversation_state, notice_commands.track_home_team(router.on_message),
+    bot = LarmlotsenBot(conversation_state, router.on_message,
                         CardActionHandler(actions, services), on_bot_added=notice_commands.on_bot_added,
                         on_bot_removed=notice_commands.on_bot_removed)
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions, lock_engine=lock_engine,

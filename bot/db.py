@@ -57,7 +57,10 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     if is_sqlite(url):
         return _create_sqlite_engine(url)
     # hide_parameters: error messages and SQL echo never show what users typed.
-    engine = create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
+    # Up to 2 × pool_size connections, each kept once opened: with an overflow, every connection
+    # above pool_size was closed on its return and opened again by the next turn (at 50
+    # conversations several new PostgreSQL backends a second, and their CPU on both sides).
+    engine = create_async_engine(url, pool_size=2 * pool_size, max_overflow=0, pool_recycle=1800,
                                  hide_parameters=True)
     _ping_when_idle(engine, PING_IF_IDLE_S)
     return engine
@@ -94,7 +97,7 @@ def autocommit(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def side_engine(engine: AsyncEngine, pool_size: int = 2) -> AsyncEngine:
+def side_engine(engine: AsyncEngine, pool_size: int = 1) -> AsyncEngine:
     """A small autocommit pool of its own on the same PostgreSQL database, for a statement that
     must commit apart from the turn's transaction. Its own pool: a turn that holds a connection of
     the main pool never waits for another one of it (that could deadlock under load)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
@@ -24,7 +24,7 @@ from dialogs.commands import ROUTINE_COMMANDS
 
 from . import wording as w
 from .answers import interpret
-from .interruptible import InterruptibleDialog
+from .case_actions import CaseActions
 from .services import Services
 
 MAX_SUGGESTED = 3
@@ -35,9 +35,11 @@ def intake_dialog_id(routine_key: str) -> str:
     return f"intake_{routine_key}"
 
 
-class IntakeDialog(InterruptibleDialog):
-    def __init__(self, routine: Routine, services: Services, replies, case_actions) -> None:
-        super().__init__(intake_dialog_id(routine.key), replies)
+class IntakeDialog(ComponentDialog):
+    """Typed commands while it waits (hjälp, avbryt, a question…): dialogs/commands.py, `during_intake`."""
+
+    def __init__(self, routine: Routine, services: Services, case_actions: CaseActions) -> None:
+        super().__init__(intake_dialog_id(routine.key))
         self.routine = routine
         self._services = services
         self._case_actions = case_actions
