@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 
 from bot.domain.clock import Clock, system_clock, utc
-from bot.notifications import wording as w
 from bot.notifications.outbox import CANCELLED, PENDING, Outbox
 from bot.notifications.subscriptions import Subscriptions
 from bot.teams.activity import card_activity, place_of
 from bot.teams.delivery import channel_reference
 from bot.teams.identity import actor_of
 from cards import notices as cards
+
+from . import wording as w
 
 log = logging.getLogger(__name__)
 

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Case, CaseEngine, CaseEvent, EventKind
 from cards import notices as cards
+from cards import wording as w
 
 from .outbox import NewNotice, enqueue
 from .subscriptions import NoticeChannel, notice_channel_of, scope_of_case
-from . import wording as w
 
 log = logging.getLogger(__name__)
 
