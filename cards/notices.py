@@ -155,7 +155,8 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
 # --- reminders and the digest -------------------------------------------------------------------------
 
 
-def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) -> dict:
+def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool, basis: str = "") -> dict:
+    """`basis`: what the deadline's clock time rests on (the page's words and the settings)."""
     page = page_deadline(case.routine.step(step_id))
     template = (w.REMINDER_OVERDUE if overdue else w.REMINDER_NEAR) if page else w.REMINDER_NOT_DONE
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
@@ -164,6 +165,8 @@ def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) 
     step = case.routine.step(step_id)
     if overdue and page and step.when_late:
         body.append(text_block(w.DO_NOW.format(what=step.when_late)))
+    if basis:
+        body.append(subtle(w.BASIS.format(basis=basis)))
     if case.customer_ref:
         body.append(subtle(f"{w.CUSTOMER_REF}: {literal(case.customer_ref)}"))
     return adaptive_card(body, [submit(w.SHOW_CASE, {"command": f"ärende {case.reference}"})])

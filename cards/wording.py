@@ -199,7 +199,10 @@ def summary_declined(reference: str) -> str:
     return f"{reference}: beställningen avböjdes"
 
 
-def summary_reminder(reference: str, overdue: bool) -> str:
+def summary_reminder(reference: str, overdue: bool, configured: bool = False) -> str:
+    """`configured`: the time is a setting, not the page's deadline: a reminder, never "försenat"."""
+    if configured:
+        return f"{reference}: påminnelse om ett steg som inte är klart"
     return f"{reference}: {'försenat steg' if overdue else 'ett steg närmar sig sin tidsgräns'}"
 
 

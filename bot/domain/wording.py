@@ -135,11 +135,11 @@ def date_in_past(day: date) -> str:
     return f"Datumet {day_text(day)} har redan passerat."
 
 
-def too_short_notice(day: date, days: int, latest: datetime) -> str:
+def too_short_notice(day: date, days: int, latest: datetime, closing_basis: str) -> str:
     return (
         f"Önskat datum {day_text(day)} ligger för nära: installation och service ska kontaktas minst "
         f"{days} arbetsdagar före önskat byte. Sista dag att kontakta installation och service var "
-        f"{local_time(latest)}. Kontakta dem omgående och tala om att framförhållningen är kortare."
+        f"{local_time(latest)} {closing_basis}. Kontakta dem omgående och tala om att framförhållningen är kortare."
     )
 
 
