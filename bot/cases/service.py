@@ -25,6 +25,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from . import reports
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 from bot.db import side_engine
 from bot.domain import wording
@@ -152,6 +153,10 @@ class CaseService:
         if self._numbers is not None:
             await self._numbers.dispose()
             self._numbers = None
+
+    async def export_events_csv(self, start: date, end: date) -> str:
+        """Every event of the period (local days, inclusive), with its case, as CSV (the audit export)."""
+        return await reports.export_events_csv(self.sessions, self.engine, start, end)
 
     def add_listener(self, listener: Listener) -> None:
         self.listeners.append(listener)

@@ -46,6 +46,7 @@ async def _prepare(walk: Walk, turn: str) -> None:
     await walk.start("ny beställning" if turn == "decline" else "flytt")
     if turn == "undo":
         await walk.typed_done()
+        await walk.show_case()
     if turn == "close":
         await walk.finish_steps()
 

@@ -112,6 +112,12 @@ class Walk:
         self._take_invoke_card(delivery)
         self.actions.append("undo")
 
+    async def show_case(self) -> None:
+        """`ärende <ref>`: the whole case card (a typed `klar` answers with the short next-step card,
+        which has no undo)."""
+        await self._post(self._message(f"ärende {self.reference}"))
+        self.card, _ = self._newest_card()
+
     async def typed_decline(self) -> None:
         await self._post(self._message("avböj kunden tackade nej"))
         self.card, _ = self._newest_card()
