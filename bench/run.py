@@ -266,6 +266,7 @@ async def run(plan: Plan) -> dict:
     finally:
         await http.close()
         await connector.close()
+        shutil.rmtree(workdir, ignore_errors=True)  # a filled database takes hundreds of MB
     return results
 
 

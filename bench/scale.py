@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -285,6 +286,7 @@ async def run(plan: ScalePlan) -> list[LevelResult]:
     finally:
         await http.close()
         await connector.close()
+        shutil.rmtree(workdir, ignore_errors=True)  # a filled database takes hundreds of MB
     return results
 
 
@@ -295,6 +297,13 @@ FIGURES = (
     ("mina_arenden_p99_ms", "`mina ärenden` p99 ms"), ("arende_p99_ms", "`ärende TL-…` p99 ms"),
     ("statistik_p99_ms", "`statistik` p99 ms"), ("reminder_scan_ms", "reminder scan ms"),
     ("digest_ms", "digest ms"), ("export_month_ms", "export of a month ms"), ("purge_ms", "retention purge ms"),
+)
+
+# Shown beside them, not checked: the CPU the same paths cost (what a busy machine moves least).
+CPU_FIGURES = (
+    ("mina_arenden_cpu_ms", "`mina ärenden` CPU ms per turn"), ("arende_cpu_ms", "`ärende TL-…` CPU ms per turn"),
+    ("statistik_cpu_ms", "`statistik` CPU ms per turn"), ("reminder_scan_cpu_ms", "reminder scan CPU ms"),
+    ("digest_cpu_ms", "digest CPU ms"),
 )
 
 
@@ -326,6 +335,13 @@ def markdown(results: list[LevelResult], rows: list[dict]) -> str:
         lines += [f"**{store}**", "", "| figure | " + " | ".join(f"{r.cases:,} cases ({r.open_cases} open)" for r in levels)
                   + " |", "|---|" + "---:|" * len(levels)]
         for key, label in FIGURES:
+            cells = []
+            for r in levels:
+                value = r.figures.get(key, float("nan"))
+                ratio = f" ({value / base.figures[key]:.2f}×)" if r is not base and base.figures.get(key) else ""
+                cells.append(f"{value}{ratio}")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        for key, label in CPU_FIGURES:
             cells = []
             for r in levels:
                 value = r.figures.get(key, float("nan"))

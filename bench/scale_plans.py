@@ -38,6 +38,8 @@ def statements(now: datetime, reference: str) -> list[tuple[str, object]]:
     """The statements as the bot builds them (bot/cases/service.py, reports.py, retention.py)."""
     is_open = CaseRow.status == "open"
     team = or_(CaseRow.team_id == team_id(7), CaseRow.conversation_id == channel_conversation(7))
+    open_in_team = or_(and_(is_open, CaseRow.team_id == team_id(7)),
+                       and_(is_open, CaseRow.conversation_id == channel_conversation(7)))
     user = service._involving(user_actor(7, 1).id)
     ended = and_(CaseRow.ended_at >= now - timedelta(days=30), team)
     start = now - timedelta(days=30)
@@ -49,7 +51,8 @@ def statements(now: datetime, reference: str) -> list[tuple[str, object]]:
     return [
         ("reminder scan: every open case", service._CASE_COLUMNS.where(is_open).order_by(_CASES.c.id)),
         ("reminder scan: their events", events_of(is_open)),
-        ("`mina ärenden` in a channel: the team's open cases", service._CASE_COLUMNS.where(and_(is_open, team))),
+        ("`mina ärenden` in a channel: the team's open cases", service._CASE_COLUMNS.where(open_in_team)),
+        ("`mina ärenden` in a channel: their events", events_of(open_in_team)),
         ("`mina ärenden` in personal chat: the user's open cases", service._CASE_COLUMNS.where(and_(is_open, user))),
         ("`ärende TL-…`: a case and its events", service._CASE_WITH_EVENTS.params(reference=reference)),
         ("`statistik`: the team's cases ended in 30 days", service._CASE_COLUMNS.where(ended)),

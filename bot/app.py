@@ -74,8 +74,6 @@ async def _get_ready(runtime: Runtime) -> None:
 async def _maintenance(runtime: Runtime) -> None:
     """Hourly housekeeping: forget old activity ids and the state of long-idle conversations, and
     run the retention purge (bot/cases/retention.py)."""
-    from .cases.retention import RetentionPolicy, run_retention
-
     while True:
         try:
             purged_ids = await runtime.redelivery.purge_expired()
@@ -83,8 +81,7 @@ async def _maintenance(runtime: Runtime) -> None:
             if purged_ids or purged_states:
                 log.info("housekeeping: %d activity ids and %d idle conversation states purged",
                          purged_ids, purged_states)
-            await run_retention(runtime.sessions, RetentionPolicy.from_settings(runtime.settings),
-                                runtime.clock())
+            await runtime.services.purge(runtime.clock())
         except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
             log.exception("housekeeping failed; will try again")
         await asyncio.sleep(_MAINTENANCE_EVERY_S)
@@ -226,8 +223,6 @@ async def _authenticate(runtime: Runtime, activity: Activity, auth_header: str):
 
 async def export_download(request: web.Request) -> web.Response:
     """The CSV behind an export card's link: only with a valid, unexpired signed token."""
-    from .cases.reports import export_events_csv
-
     runtime: Runtime = request.app[APP_KEY]
     now = runtime.clock()
     grant = runtime.export_links.verify(request.match_info["token"], now)
@@ -239,7 +234,7 @@ async def export_download(request: web.Request) -> web.Response:
     if not await _claim_export_link(runtime, grant, now):
         log.warning("audit export link %s…: a second download refused", grant.link_id[:6])
         return web.json_response({"error": "the link has already been used; ask for a new export"}, status=410)
-    csv_text = await export_events_csv(runtime.sessions, runtime.cases.engine, grant.start, grant.end)
+    csv_text = await runtime.cases.export_events_csv(grant.start, grant.end)
     log.info("audit export %s..%s downloaded (granted to %s)", grant.start, grant.end, grant.admin_id)
     filename = f"larmlotsen-{grant.start}-{grant.end}.csv"
     return web.Response(body=("\ufeff" + csv_text).encode("utf-8"), content_type="text/csv", charset="utf-8",

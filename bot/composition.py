@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import time as time_of_day, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.cases.export_links import ExportLinks
+from bot.cases.retention import RetentionPolicy, run_retention
 from bot.cases.service import CaseService, domain_config_from_settings
 from bot.config import Settings
 from bot.db import create_engine, session_factory
@@ -86,9 +88,10 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     adapter.use(redelivery)
 
     cases = CaseService(sessions, CaseEngine(domain_config_from_settings(settings)), clock=clock)
-    services = Services(settings=settings, cases=cases, knowledge=_knowledge_base,
-                        conversation_state=conversation_state, clock=clock)
     notifications = _notifications(settings, sessions, cases, adapter, clock)
+    services = Services(settings=settings, cases=cases, knowledge=_knowledge_base,
+                        conversation_state=conversation_state, subscriptions=notifications.subscriptions,
+                        purge=partial(run_retention, sessions, RetentionPolicy.from_settings(settings)), clock=clock)
     notice_commands = NoticeCommands(notifications.subscriptions, notifications.outbox, clock=clock)
     export_links = ExportLinks(settings.export_secret or settings.app_password, settings.export_link_minutes)
 
@@ -96,7 +99,7 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     actions = CaseActions(services)
     router = Router(services, replies, actions, notices=notice_commands,
                     admin=AdminCommands(services, export_links))
-    bot = LarmlotsenBot(conversation_state, notice_commands.track_home_team(router.on_message),
+    bot = LarmlotsenBot(conversation_state, router.on_message,
                         CardActionHandler(actions, services), on_bot_added=notice_commands.on_bot_added,
                         on_bot_removed=notice_commands.on_bot_removed)
     return Runtime(settings=settings, clock=clock, engine=engine, sessions=sessions, lock_engine=lock_engine,

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.domain import Case, CaseEvent, Contact
 
+from . import wording as w
 from .checklist import mail_link
 from .base import (
     adaptive_card,
@@ -26,74 +27,6 @@ from .base import (
     text_block,
 )
 
-# --- Swedish wording, kept together for review ----------------------------------------------------
-
-NEW_CASE = "Nytt ärende"
-NEW_PRIORITY_ORDER = "Ny prioriterad beställning"
-PRIORITY_CALL = "Prioriterad beställning: ring installation och service på {number}."
-CALL = "Ring {number}"
-CASE_STATUS = {
-    "open": "Pågår",
-    "closed": "Avslutat",
-    "cancelled": "Makulerat",
-    "declined": "Avböjt – beställningen accepterades inte",
-}
-CUSTOMER_REF = "Kundreferens"
-STARTED_BY = "Startat av"
-LATEST = "Senast"
-NEXT = "Nästa steg"
-NO_NEXT = "Inget steg kan markeras just nu"
-ALL_DONE = "Alla steg är klara – ärendet kan avslutas"
-DUE = "senast {time}"
-OVERDUE = "försenat sedan {time}"
-REMINDER_AT = "påminnelse {time} (inställning)"
-DO_NOW = "Gör nu: {what}"
-REMINDER_NOT_DONE = "Påminnelse: {ref} – steg {label} är inte klart (påminnelsetid {time}, inställning)"
-LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
-LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
-LATEST_OPENED = "Startat – {name}, {time}"
-LATEST_ENDED = "{status} – {name}, {time}"
-SHOW_CASE = "Visa ärendet"
-STEP_DONE_LINE = "✅ **{ref}** · steg {label} klart: {title} – {name}"
-CLOSED_LINE = "🏁 **{ref}** · {routine} är avslutat – {name}"
-DECLINED_TITLE = "Beställningen avböjdes"
-DECLINED_BY = "{ref} · {routine} – avböjd av {name}, {time}"
-MAIL_TO = "E-post till {recipient}"
-REMINDER_NEAR = "Påminnelse: {ref} – steg {label} ska vara klart {time}"
-REMINDER_OVERDUE = "Försenat: {ref} – steg {label} skulle vara klart {time}"
-DIGEST_TITLE = "Dagens ärenden – {day}"
-DIGEST_OPEN = "Öppna ärenden: {count}"
-DIGEST_NONE = "Inga öppna ärenden."
-DIGEST_OVERDUE_TITLE = "Försenade steg: {count}"
-DIGEST_ROW = "**{ref}** · {routine}{customer} – nästa: steg {label} ({title}){due}"
-DIGEST_ROW_WAITING = "**{ref}** · {routine}{customer} – väntar"
-DIGEST_MORE = "… och {count} till. Skriv **mina ärenden** för hela listan."
-STATUS_TITLE = "Notiser"
-STATUS_ON = "Notiserna går till {place} sedan {time} ({name})."
-STATUS_OFF = "Notiserna är avstängda. Skriv **notiser här** i den kanal som ska få dem."
-STATUS_BOT_REMOVED = ("Larmlotsen togs bort från teamet eller chatten, så notiserna stängdes av. "
-                      "Lägg till appen där igen för att få notiser.")
-STATUS_CANCELLED = "Inställda notiser: {count}"
-STATUS_NONE = "Inga notiser är påslagna för teamet. Skriv **notiser här** i den kanal som ska få dem."
-STATUS_PENDING = "Väntar på att skickas: {count}"
-STATUS_RETRYING = "Varav {count} har misslyckats och försöks igen ({error})."
-STATUS_FAILED_TITLE = "Kunde inte skickas: {count}"
-STATUS_FAILED_ROW = "{kind} {ref}– skapad {time}, {attempts} försök ({error})"
-STATUS_ALL_SENT = "Alla notiser är skickade."
-THIS_CHANNEL = "den här kanalen"
-THIS_CHAT = "den här chatten"
-OTHER_CHANNEL = "en kanal i teamet"
-KIND_NAMES = {
-    "case_card": "Ärendekort", "step_done": "Steg klart", "closed": "Avslutat", "declined": "Avböjd",
-    "reminder": "Påminnelse", "digest": "Dagens ärenden", "undone": "Ångrat",
-}
-PURGED_TITLE = "Ärendet är gallrat"
-PURGED_TEXT = "{ref}: uppgifterna i ärendet är borttagna enligt gallringsreglerna."
-PURGED_SUMMARY = "{ref}: ärendet är gallrat"
-DIGEST_ABANDONED_TITLE = "Orörda ärenden som gallras: {count}"
-DIGEST_ABANDONED_ROW = "**{ref}** · tas bort {day} om ingen gör något i ärendet innan dess"
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-
 MAX_DIGEST_ROWS = 12
 MAX_FAILED_ROWS = 8
 
@@ -105,12 +38,12 @@ def case_card(case: Case, next_due: datetime | None, now: datetime) -> dict:
     """The channel's card of a case. `next_due` is the deadline of the next step (from the engine)."""
     priority = bool(case.facts.get("priority")) and case.is_open
     body = [_case_header(case, priority), _case_facts(case), _latest_line(case), *_next_lines(case, next_due, now)]
-    actions = [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})]
+    actions = [submit(w.SHOW_CASE, {"command": f"ärende {case.reference}"})]
     if priority:
         phones = priority_phones(case)
-        body += [text_block(PRIORITY_CALL.format(number=phone.address), weight="Bolder", color="Attention")
+        body += [text_block(w.NOTICE_PRIORITY_CALL.format(number=phone.address), weight="Bolder", color="Attention")
                  for phone in phones]
-        actions = [open_url(CALL.format(number=phone.address), phone.link) for phone in phones] + actions
+        actions = [open_url(w.CALL.format(number=phone.address), phone.link) for phone in phones] + actions
     return adaptive_card(body, actions)
 
 
@@ -126,19 +59,19 @@ def priority_phones(case: Case) -> list[Contact]:
 
 def _case_header(case: Case, priority: bool) -> dict:
     if priority:
-        title, style = NEW_PRIORITY_ORDER, "attention"
+        title, style = w.NEW_PRIORITY_ORDER, "attention"
     else:
-        title = NEW_CASE
+        title = w.NEW_CASE
         style = {"open": "emphasis", "closed": "good", "cancelled": "warning", "declined": "attention"}[case.status.value]
     return container([subtle(title), heading(f"{case.reference} · {case.routine.title}"),
-                      text_block(CASE_STATUS[case.status.value], weight="Bolder", spacing="None")],
+                      text_block(w.STATUS_LINE[case.status.value], weight="Bolder", spacing="None")],
                      style=style, bleed=True)
 
 
 def _case_facts(case: Case) -> dict:
-    pairs = [(STARTED_BY, f"{literal(case.opened_by.name)}, {local_time(case.opened_at)}")]
+    pairs = [(w.STARTED_BY, f"{literal(case.opened_by.name)}, {local_time(case.opened_at)}")]
     if case.customer_ref:
-        pairs.insert(0, (CUSTOMER_REF, literal(case.customer_ref)))
+        pairs.insert(0, (w.CUSTOMER_REF, literal(case.customer_ref)))
     return fact_set(pairs)
 
 
@@ -146,15 +79,15 @@ def _latest_line(case: Case) -> dict:
     event = _latest_event(case)
     name, time = literal(event.actor.name), local_time(event.at)
     if event.kind.value == "step_done":
-        text = LATEST_STEP_DONE.format(label=_label(case, event.step_id), title=_title(case, event.step_id),
+        text = w.LATEST_STEP_DONE.format(label=_label(case, event.step_id), title=_title(case, event.step_id),
                                        name=name, time=time)
     elif event.kind.value == "step_undone":
-        text = LATEST_STEP_UNDONE.format(label=_label(case, event.step_id), name=name, time=time)
+        text = w.LATEST_STEP_UNDONE.format(label=_label(case, event.step_id), name=name, time=time)
     elif event.kind.value in ("closed", "cancelled", "declined"):
-        text = LATEST_ENDED.format(status=CASE_STATUS[case.status.value], name=name, time=time)
+        text = w.LATEST_ENDED.format(status=w.STATUS_LINE[case.status.value], name=name, time=time)
     else:
-        text = LATEST_OPENED.format(name=name, time=time)
-    return container([text_block(LATEST, weight="Bolder", size="Small"), text_block(text, spacing="None")],
+        text = w.LATEST_OPENED.format(name=name, time=time)
+    return container([text_block(w.LATEST, weight="Bolder", size="Small"), text_block(text, spacing="None")],
                      spacing="Medium")
 
 
@@ -169,12 +102,12 @@ def _next_lines(case: Case, next_due: datetime | None, now: datetime) -> list[di
         return []
     step = case.next_step
     if step is None:
-        return [text_block(ALL_DONE if case.is_complete else NO_NEXT, spacing="Small")]
+        return [text_block(w.NOTICE_ALL_DONE if case.is_complete else w.NO_NEXT, spacing="Small")]
     line = f"{case.label(step.id)}. {step.title}"
-    items = [text_block(NEXT, weight="Bolder", size="Small"), text_block(line, spacing="None")]
+    items = [text_block(w.NEXT, weight="Bolder", size="Small"), text_block(line, spacing="None")]
     if next_due is not None:
         late = next_due <= now and page_deadline(step)
-        template = (OVERDUE if late else DUE) if page_deadline(step) else REMINDER_AT
+        template = (w.OVERDUE if late else w.NOTICE_DUE) if page_deadline(step) else w.NOTICE_REMINDER_AT
         items.append(subtle(template.format(time=local_time(next_due)), color="Attention" if late else "Default"))
     return [container(items, spacing="Small")]
 
@@ -192,20 +125,20 @@ def _title(case: Case, step_id: str | None) -> str:
 
 
 def step_done_card(case: Case, event: CaseEvent) -> dict:
-    text = STEP_DONE_LINE.format(ref=case.reference, label=_label(case, event.step_id),
+    text = w.STEP_DONE_LINE.format(ref=case.reference, label=_label(case, event.step_id),
                                  title=_title(case, event.step_id), name=literal(event.actor.name))
     return adaptive_card([text_block(text, spacing="None")])
 
 
 def closed_card(case: Case, event: CaseEvent) -> dict:
-    text = CLOSED_LINE.format(ref=case.reference, routine=case.routine.title, name=literal(event.actor.name))
+    text = w.CLOSED_LINE.format(ref=case.reference, routine=case.routine.title, name=literal(event.actor.name))
     return adaptive_card([text_block(text, spacing="None", color="Good")])
 
 
 def declined_card(case: Case, event: CaseEvent) -> dict:
     decline = case.routine.decline
-    body = [container([heading(DECLINED_TITLE),
-                       text_block(DECLINED_BY.format(ref=case.reference, routine=case.routine.title,
+    body = [container([heading(w.DECLINED_TITLE),
+                       text_block(w.DECLINED_BY.format(ref=case.reference, routine=case.routine.title,
                                                      name=literal(event.actor.name), time=local_time(event.at)),
                                   spacing="None")],
                       style="attention", bleed=True)]
@@ -214,26 +147,29 @@ def declined_card(case: Case, event: CaseEvent) -> dict:
         body.append(text_block(decline.instruction, weight="Bolder"))
         link = mail_link(case, decline.contact, reason=event.text)
         body.append(text_block(f"E-post: [{decline.contact.address}]({link})", spacing="None"))
-        actions.append(open_url(MAIL_TO.format(recipient=decline.contact.recipient), link))
-    actions.append(submit(SHOW_CASE, {"command": f"ärende {case.reference}"}))
+        actions.append(open_url(w.NOTICE_MAIL_TO.format(recipient=decline.contact.recipient), link))
+    actions.append(submit(w.SHOW_CASE, {"command": f"ärende {case.reference}"}))
     return adaptive_card(body, actions)
 
 
 # --- reminders and the digest -------------------------------------------------------------------------
 
 
-def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool) -> dict:
+def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool, basis: str = "") -> dict:
+    """`basis`: what the deadline's clock time rests on (the page's words and the settings)."""
     page = page_deadline(case.routine.step(step_id))
-    template = (REMINDER_OVERDUE if overdue else REMINDER_NEAR) if page else REMINDER_NOT_DONE
+    template = (w.REMINDER_OVERDUE if overdue else w.REMINDER_NEAR) if page else w.REMINDER_NOT_DONE
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
     body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
             text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
     step = case.routine.step(step_id)
     if overdue and page and step.when_late:
-        body.append(text_block(DO_NOW.format(what=step.when_late)))
+        body.append(text_block(w.DO_NOW.format(what=step.when_late)))
+    if basis:
+        body.append(subtle(w.BASIS.format(basis=basis)))
     if case.customer_ref:
-        body.append(subtle(f"{CUSTOMER_REF}: {literal(case.customer_ref)}"))
-    return adaptive_card(body, [submit(SHOW_CASE, {"command": f"ärende {case.reference}"})])
+        body.append(subtle(f"{w.CUSTOMER_REF}: {literal(case.customer_ref)}"))
+    return adaptive_card(body, [submit(w.SHOW_CASE, {"command": f"ärende {case.reference}"})])
 
 
 @dataclass(frozen=True)
@@ -244,7 +180,7 @@ class DigestRow:
 
 def purged_card(reference: str) -> dict:
     """Replaces a purged case's card in the channel: nothing of the case is left in it."""
-    return adaptive_card([container([heading(PURGED_TITLE), text_block(PURGED_TEXT.format(ref=reference),
+    return adaptive_card([container([heading(w.PURGED_TITLE), text_block(w.PURGED_TEXT.format(ref=reference),
                                                                       spacing="None")],
                                      style="emphasis", bleed=True)])
 
@@ -253,23 +189,23 @@ def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str,
                 abandoned: list[tuple[str, datetime]] = ()) -> dict:
     """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step;
     `abandoned`: (reference, purge time) of the open cases nobody touched, purged soon."""
-    title = DIGEST_TITLE.format(day=f"{WEEKDAYS[day.weekday()]} {day_text(day)}")
-    body = [heading(title), text_block(DIGEST_OPEN.format(count=len(rows)) if rows else DIGEST_NONE)]
+    title = w.DIGEST_TITLE.format(day=f"{w.WEEKDAYS[day.weekday()]} {day_text(day)}")
+    body = [heading(title), text_block(w.DIGEST_OPEN.format(count=len(rows)) if rows else w.DIGEST_NONE)]
     if overdue:
-        items = [text_block(DIGEST_OVERDUE_TITLE.format(count=len(overdue)), weight="Bolder", color="Attention")]
+        items = [text_block(w.DIGEST_OVERDUE_TITLE.format(count=len(overdue)), weight="Bolder", color="Attention")]
         items += [text_block(f"**{case.reference}** · steg {_label(case, step_id)} – "
-                             + OVERDUE.format(time=local_time(due_at)), spacing="None")
+                             + w.OVERDUE.format(time=local_time(due_at)), spacing="None")
                   for case, step_id, due_at in overdue[:MAX_DIGEST_ROWS]]
         body.append(container(items, style="attention"))
     if abandoned:
-        items = [text_block(DIGEST_ABANDONED_TITLE.format(count=len(abandoned)), weight="Bolder", color="Warning")]
-        items += [text_block(DIGEST_ABANDONED_ROW.format(ref=reference, day=local_time(purge_at)), spacing="None")
+        items = [text_block(w.DIGEST_ABANDONED_TITLE.format(count=len(abandoned)), weight="Bolder", color="Warning")]
+        items += [text_block(w.DIGEST_ABANDONED_ROW.format(ref=reference, day=local_time(purge_at)), spacing="None")
                   for reference, purge_at in abandoned[:MAX_DIGEST_ROWS]]
         body.append(container(items, style="warning"))
     for row in rows[:MAX_DIGEST_ROWS]:
         body.append(text_block(_digest_line(row, now), separator=True, spacing="Small"))
     if len(rows) > MAX_DIGEST_ROWS:
-        body.append(subtle(DIGEST_MORE.format(count=len(rows) - MAX_DIGEST_ROWS)))
+        body.append(subtle(w.DIGEST_MORE.format(count=len(rows) - MAX_DIGEST_ROWS)))
     return adaptive_card(body)
 
 
@@ -278,12 +214,12 @@ def _digest_line(row: DigestRow, now: datetime) -> str:
     customer = f" · {literal(case.customer_ref)}" if case.customer_ref else ""
     step = case.next_step
     if step is None:
-        return DIGEST_ROW_WAITING.format(ref=case.reference, routine=case.routine.title, customer=customer)
+        return w.DIGEST_ROW_WAITING.format(ref=case.reference, routine=case.routine.title, customer=customer)
     due = ""
     if row.next_due is not None:
-        template = (OVERDUE if row.next_due <= now else DUE) if page_deadline(step) else REMINDER_AT
+        template = (w.OVERDUE if row.next_due <= now else w.NOTICE_DUE) if page_deadline(step) else w.NOTICE_REMINDER_AT
         due = " – " + template.format(time=local_time(row.next_due))
-    return DIGEST_ROW.format(ref=case.reference, routine=case.routine.title, customer=customer,
+    return w.DIGEST_ROW.format(ref=case.reference, routine=case.routine.title, customer=customer,
                              label=case.label(step.id), title=step.title, due=due)
 
 
@@ -313,32 +249,32 @@ class FailedNotice:
 def status_card(channel: ChannelStatus | None, pending: int, failed: list[FailedNotice], *, retrying: int = 0,
                 last_error: str | None = None) -> dict:
     """`retrying`: pending notices that failed at least once (the connector is having trouble)."""
-    body = [heading(STATUS_TITLE)]
+    body = [heading(w.STATUS_TITLE)]
     if channel is None:
-        body.append(text_block(STATUS_NONE))
+        body.append(text_block(w.STATUS_NONE))
     elif channel.bot_removed:
-        body.append(text_block(STATUS_BOT_REMOVED, color="Attention"))
+        body.append(text_block(w.STATUS_BOT_REMOVED, color="Attention"))
         if channel.cancelled:
-            body.append(text_block(STATUS_CANCELLED.format(count=channel.cancelled), spacing="None"))
+            body.append(text_block(w.STATUS_CANCELLED.format(count=channel.cancelled), spacing="None"))
     elif not channel.active:
-        body.append(text_block(STATUS_OFF))
+        body.append(text_block(w.STATUS_OFF))
     else:
-        place = (THIS_CHANNEL if channel.kind == "channel" else THIS_CHAT) if channel.here else OTHER_CHANNEL
-        body.append(text_block(STATUS_ON.format(place=place, time=local_time(channel.subscribed_at),
+        place = (w.THIS_CHANNEL if channel.kind == "channel" else w.THIS_CHAT) if channel.here else w.OTHER_CHANNEL
+        body.append(text_block(w.STATUS_ON.format(place=place, time=local_time(channel.subscribed_at),
                                                 name=literal(channel.subscribed_by))))
     if pending:
-        body.append(text_block(STATUS_PENDING.format(count=pending)))
+        body.append(text_block(w.STATUS_PENDING.format(count=pending)))
     if retrying:
-        body.append(text_block(STATUS_RETRYING.format(count=retrying, error=last_error or "?"), color="Warning",
+        body.append(text_block(w.STATUS_RETRYING.format(count=retrying, error=last_error or "?"), color="Warning",
                                spacing="None"))
     if failed:
-        items = [text_block(STATUS_FAILED_TITLE.format(count=len(failed)), weight="Bolder", color="Attention")]
-        items += [text_block(STATUS_FAILED_ROW.format(kind=KIND_NAMES.get(notice.kind, notice.kind),
+        items = [text_block(w.STATUS_FAILED_TITLE.format(count=len(failed)), weight="Bolder", color="Attention")]
+        items += [text_block(w.STATUS_FAILED_ROW.format(kind=w.KIND_NAMES.get(notice.kind, notice.kind),
                                                       ref=f"{notice.case_reference} " if notice.case_reference else "",
                                                       time=local_time(notice.created_at), attempts=notice.attempts,
                                                       error=notice.error), spacing="None", size="Small")
                   for notice in failed[:MAX_FAILED_ROWS]]
         body.append(container(items, style="attention"))
     elif channel is not None and not pending:
-        body.append(subtle(STATUS_ALL_SENT))
+        body.append(subtle(w.STATUS_ALL_SENT))
     return adaptive_card(body)

@@ -6,7 +6,6 @@ STATUS_LINE = {
     "cancelled": "Makulerat",
     "declined": "Avböjt – beställningen accepterades inte",
 }
-CASE = "Ärende"
 CUSTOMER_REF = "Kundreferens"
 NO_CUSTOMER_REF = "(ingen)"
 STARTED = "Startat"
@@ -14,7 +13,6 @@ NEXT = "Nästa steg"
 PROGRESS = "{done} av {total} steg klara"
 WAITING_FOR = " – väntar på steg {label}"
 WAITING_FOR_ALARM = " – väntar tills trygghetslarmet är återlämnat"
-DONE_BY = "Klart – {name}, {time}"
 DUE = "Senast {time}"
 DEADLINE_PASSED = "Tiden har passerat – senast {time}"
 DEADLINE_SOON = "Tiden går snart ut – senast {time}"
@@ -61,8 +59,6 @@ MAIL_ROLE_RECEIVING = " Vi är den nya utföraren."
 MAIL_AND_LOCK = " och lås"
 MAIL_PRIORITY = " Beställningen är prioriterad."
 MAIL_REASON = " Orsak: {reason}"
-YES = "Ja"
-NO = "Nej"
 HELP_TITLE = "Larmlotsen – det här kan jag"
 HELP_INTRO = ("Jag guidar dig genom stadens rutiner för trygghetslarm och nyckelfri hemtjänst, steg för steg, "
               "och för logg över varje ärende. Välj en rutin eller skriv dess namn.")
@@ -120,3 +116,95 @@ STATS_CLOSED = "Avslutade senaste 30 dagarna"
 STATS_LEAD_TIME = "Ledtid acceptera → aktivera"
 STATS_LEAD_TIME_VALUE = "median {median} dagar, medel {mean} dagar ({n} beställningar)"
 STATS_NO_LEAD_TIME = "ännu ingen beställning aktiverad"
+
+# --- the notice channel's cards (cards/notices.py) ---------------------------------------------
+
+NEW_CASE = "Nytt ärende"
+NEW_PRIORITY_ORDER = "Ny prioriterad beställning"
+NOTICE_PRIORITY_CALL = "Prioriterad beställning: ring installation och service på {number}."
+STARTED_BY = "Startat av"
+LATEST = "Senast"
+NO_NEXT = "Inget steg kan markeras just nu"
+NOTICE_ALL_DONE = "Alla steg är klara – ärendet kan avslutas"
+NOTICE_DUE = "senast {time}"
+OVERDUE = "försenat sedan {time}"
+NOTICE_REMINDER_AT = "påminnelse {time} (inställning)"
+REMINDER_NOT_DONE = "Påminnelse: {ref} – steg {label} är inte klart (påminnelsetid {time}, inställning)"
+LATEST_STEP_DONE = "Steg {label} klart: {title} – {name}, {time}"
+LATEST_STEP_UNDONE = "Steg {label} ångrat – {name}, {time}"
+LATEST_OPENED = "Startat – {name}, {time}"
+LATEST_ENDED = "{status} – {name}, {time}"
+SHOW_CASE = "Visa ärendet"
+STEP_DONE_LINE = "✅ **{ref}** · steg {label} klart: {title} – {name}"
+CLOSED_LINE = "🏁 **{ref}** · {routine} är avslutat – {name}"
+DECLINED_TITLE = "Beställningen avböjdes"
+DECLINED_BY = "{ref} · {routine} – avböjd av {name}, {time}"
+NOTICE_MAIL_TO = "E-post till {recipient}"
+REMINDER_NEAR = "Påminnelse: {ref} – steg {label} ska vara klart {time}"
+REMINDER_OVERDUE = "Försenat: {ref} – steg {label} skulle vara klart {time}"
+DIGEST_TITLE = "Dagens ärenden – {day}"
+DIGEST_OPEN = "Öppna ärenden: {count}"
+DIGEST_NONE = "Inga öppna ärenden."
+DIGEST_OVERDUE_TITLE = "Försenade steg: {count}"
+DIGEST_ROW = "**{ref}** · {routine}{customer} – nästa: steg {label} ({title}){due}"
+DIGEST_ROW_WAITING = "**{ref}** · {routine}{customer} – väntar"
+DIGEST_MORE = "… och {count} till. Skriv **mina ärenden** för hela listan."
+STATUS_TITLE = "Notiser"
+STATUS_ON = "Notiserna går till {place} sedan {time} ({name})."
+STATUS_OFF = "Notiserna är avstängda. Skriv **notiser här** i den kanal som ska få dem."
+STATUS_BOT_REMOVED = ("Larmlotsen togs bort från teamet eller chatten, så notiserna stängdes av. "
+                      "Lägg till appen där igen för att få notiser.")
+STATUS_CANCELLED = "Inställda notiser: {count}"
+STATUS_NONE = "Inga notiser är påslagna för teamet. Skriv **notiser här** i den kanal som ska få dem."
+STATUS_PENDING = "Väntar på att skickas: {count}"
+STATUS_RETRYING = "Varav {count} har misslyckats och försöks igen ({error})."
+STATUS_FAILED_TITLE = "Kunde inte skickas: {count}"
+STATUS_FAILED_ROW = "{kind} {ref}– skapad {time}, {attempts} försök ({error})"
+STATUS_ALL_SENT = "Alla notiser är skickade."
+THIS_CHANNEL = "den här kanalen"
+THIS_CHAT = "den här chatten"
+OTHER_CHANNEL = "en kanal i teamet"
+KIND_NAMES = {
+    "case_card": "Ärendekort", "step_done": "Steg klart", "closed": "Avslutat", "declined": "Avböjd",
+    "reminder": "Påminnelse", "digest": "Dagens ärenden", "undone": "Ångrat",
+}
+PURGED_TITLE = "Ärendet är gallrat"
+PURGED_TEXT = "{ref}: uppgifterna i ärendet är borttagna enligt gallringsreglerna."
+PURGED_SUMMARY = "{ref}: ärendet är gallrat"
+DIGEST_ABANDONED_TITLE = "Orörda ärenden som gallras: {count}"
+DIGEST_ABANDONED_ROW = "**{ref}** · tas bort {day} om ingen gör något i ärendet innan dess"
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+# The preview Teams shows of each notice (its `summary`).
+
+
+def summary_new_case(reference: str, routine: str, priority: bool) -> str:
+    return f"{'Prioriterad beställning' if priority else 'Nytt ärende'}: {reference} – {routine}"
+
+
+def summary_case_update(reference: str) -> str:
+    return f"{reference} uppdaterat"
+
+
+def summary_step_done(reference: str) -> str:
+    return f"{reference}: ett steg är klart"
+
+
+def summary_closed(reference: str) -> str:
+    return f"{reference} är avslutat"
+
+
+def summary_declined(reference: str) -> str:
+    return f"{reference}: beställningen avböjdes"
+
+
+def summary_reminder(reference: str, overdue: bool, configured: bool = False) -> str:
+    """`configured`: the time is a setting, not the page's deadline: a reminder, never "försenat"."""
+    if configured:
+        return f"{reference}: påminnelse om ett steg som inte är klart"
+    return f"{reference}: {'försenat steg' if overdue else 'ett steg närmar sig sin tidsgräns'}"
+
+
+def summary_digest(count: int) -> str:
+    return f"Dagens ärenden: {count} öppna"

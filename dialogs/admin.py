@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from botbuilder.core import TurnContext
 
 from bot.cases.export_links import ExportLinks
-from bot.cases.reports import export_events_csv, team_statistics
-from bot.cases.retention import RetentionPolicy, run_retention
+from bot.cases.reports import team_statistics
 from bot.teams.activity import card_activity, place_of
 from bot.teams.identity import actor_of, is_verified, tenant_of
 from cards import wording as cw
@@ -74,7 +73,7 @@ class AdminCommands:
             return
         start, end = period
         now = self._services.clock()
-        csv_text = await export_events_csv(self._services.cases.sessions, self._services.cases.engine, start, end)
+        csv_text = await self._services.cases.export_events_csv(start, end)
         token = self._links.token(start, end, actor_of(context.activity).id, now)  # single use, this admin's
         url = f"{self._base_url()}/export/{token}"
         events = max(csv_text.count("\r\n") - 1, 0)
@@ -101,7 +100,6 @@ class AdminCommands:
 
     async def _purge(self, context: TurnContext) -> None:
         settings = self._services.settings
-        result = await run_retention(self._services.cases.sessions, RetentionPolicy.from_settings(settings),
-                                     self._services.clock())
+        result = await self._services.purge(self._services.clock())
         await context.send_activity(w.PURGED.format(count=len(result.purged_cases), months=settings.retention_months,
                                                     abandoned=len(result.abandoned)))

@@ -61,7 +61,8 @@ def _date(raw: str, today: date) -> date | None:
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
             return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-        numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\.?", text)
+        # Read before folding, which would drop the slashes and dots.
+        numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\.?", raw.strip())
         if numeric:
             day, month, year = numeric.groups()
             return _in_future(today, int(day), int(month), year)

@@ -17,12 +17,15 @@ from http import HTTPStatus
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
+from bot.domain import Actor
+from bot.domain.access import Place
 from bot.domain.reference import is_reference
 from bot.teams.activity import card_activity, place_of
 from bot.teams.identity import actor_of
 
 from . import wording as w
-from .case_actions import CaseActions, Refusal
+from .case_actions import CaseActions, Outcome, Refusal
+from .services import Services
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +72,8 @@ async def perform(actions: CaseActions, context: TurnContext, verb, data: dict) 
     return Reply(card=actions.card(outcome.case, notice=outcome.message), message=outcome.message)
 
 
-async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor, place, version: int | None):
+async def _act(actions: CaseActions, verb: str, reference: str, data: dict, actor: Actor, place: Place,
+               version: int | None) -> Outcome:
     """`version`: the case version the clicked card was drawn from (None on cards from before it was
     carried); a click on an older card changes nothing (CaseActions)."""
     if verb == "completeStep":
@@ -85,7 +89,9 @@ async def _act(actions: CaseActions, verb: str, reference: str, data: dict, acto
                                   version=version)
     if verb == "declineOrder":
         return await actions.decline(reference, _text(data.get("declineReason")), actor, place, version=version)
-    return await actions.close(reference, actor, place, version=version)
+    if verb == "closeCase":
+        return await actions.close(reference, actor, place, version=version)
+    raise Refusal(w.UNKNOWN_ACTION)  # a verb without an action here changes nothing
 
 
 def _text(value) -> str:
@@ -93,7 +99,7 @@ def _text(value) -> str:
 
 
 class CardActionHandler:
-    def __init__(self, actions: CaseActions, services) -> None:
+    def __init__(self, actions: CaseActions, services: Services) -> None:
         self._actions = actions
         self._services = services
 

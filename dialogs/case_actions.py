@@ -70,16 +70,14 @@ class CaseActions:
                                  self.cases.undo_last_step(reference, actor, reason, authorize=guard))
         if result is None:
             return guard.stale()
-        last = guard.case.last_done_step
-        message = w.UNDONE.format(label=guard.case.label(last.id), title=last.title) if last else result.message
-        return Outcome(result.case, message, bool(result.events))
+        return Outcome(result.case, result.message, bool(result.events))
 
     async def close(self, reference: str, actor: Actor, place: Place, *, version: int | None = None) -> Outcome:
         guard = _AccessGuard(reference, actor, place, version)
         result = await self._act(reference, guard, self.cases.close(reference, actor, authorize=guard))
         if result is None:
             return guard.stale()
-        return Outcome(result.case, w.CLOSED.format(ref=reference), bool(result.events))
+        return Outcome(result.case, result.message, bool(result.events))
 
     async def decline(self, reference: str, reason: str | None, actor: Actor, place: Place, *,
                       version: int | None = None) -> Outcome:

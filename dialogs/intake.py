@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import date
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import ComponentDialog, Dialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.schema import ActionTypes, CardAction, SuggestedActions
 
 from bot.domain import DomainError, FactSpec, Routine, contains_personal_number
 from bot.domain.model import holds
-from bot.notifications.subscriptions import home_team_for
 from bot.teams.activity import card_activity, fold, message_text, place_of, submitted_value
 from bot.teams.identity import actor_of
 from cards.intake import answer_labels, customer_ref_card, question_card
@@ -24,7 +23,7 @@ from dialogs.commands import ROUTINE_COMMANDS
 
 from . import wording as w
 from .answers import interpret
-from .interruptible import InterruptibleDialog
+from .case_actions import CaseActions
 from .services import Services
 
 MAX_SUGGESTED = 3
@@ -35,9 +34,11 @@ def intake_dialog_id(routine_key: str) -> str:
     return f"intake_{routine_key}"
 
 
-class IntakeDialog(InterruptibleDialog):
-    def __init__(self, routine: Routine, services: Services, replies, case_actions) -> None:
-        super().__init__(intake_dialog_id(routine.key), replies)
+class IntakeDialog(ComponentDialog):
+    """Typed commands while it waits (hjälp, avbryt, a question…): dialogs/commands.py, `during_intake`."""
+
+    def __init__(self, routine: Routine, services: Services, case_actions: CaseActions) -> None:
+        super().__init__(intake_dialog_id(routine.key))
         self.routine = routine
         self._services = services
         self._case_actions = case_actions
@@ -61,7 +62,7 @@ class IntakeDialog(InterruptibleDialog):
         team_id = place.team_id
         if team_id is None and not place.is_shared:
             # A case started in personal chat belongs to the user's home team (bot/notifications/subscriptions.py).
-            team_id = await home_team_for(self._services.cases.sessions, actor_of(activity).id)
+            team_id = await self._services.subscriptions.home_team(actor_of(activity).id)
         try:
             result = await self._services.cases.start_case(
                 self.routine.key, actor=actor_of(activity), facts=step.values["facts"],

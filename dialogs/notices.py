@@ -4,20 +4,18 @@ being added to a team; and noting each user's home team as they use the bot in c
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
 
-from bot.notifications import wording as w
+from bot.domain.clock import Clock, system_clock, utc
 from bot.notifications.outbox import CANCELLED, PENDING, Outbox
 from bot.notifications.subscriptions import Subscriptions
-from bot.domain.clock import Clock, system_clock, utc
-from bot.teams.activity import card_activity, fold, message_text, place_of
+from bot.teams.activity import card_activity, place_of
 from bot.teams.delivery import channel_reference
 from bot.teams.identity import actor_of
 from cards import notices as cards
 
-log = logging.getLogger(__name__)
+from . import wording as w
 
-MY_TEAM_WORDS = {"mitt team", "mitt teamet", "vart team", "detta ar mitt team"}
+log = logging.getLogger(__name__)
 
 
 class NoticeCommands:
@@ -122,22 +120,15 @@ class NoticeCommands:
 
     # --- home teams ---------------------------------------------------------------------------------
 
-    def track_home_team(self, handler: Callable[[object], Awaitable[None]]) -> Callable[[object], Awaitable[None]]:
-        """Wrap the message handler: note the team of every channel message, and answer `mitt team`."""
+    async def note_team_use(self, context) -> None:
+        """The team of a channel message becomes (or stays) the sender's home team, unless pinned."""
+        team_id = place_of(context.activity).team_id
+        if team_id:
+            await self._subscriptions.note_team_use(actor_of(context.activity).id, team_id, self._clock())
 
-        async def on_message(context) -> None:
-            activity = context.activity
-            team_id = place_of(activity).team_id
-            if fold(message_text(activity)) in MY_TEAM_WORDS and not activity.value:
-                await self._set_my_team(context, team_id)
-                return
-            if team_id:
-                await self._subscriptions.note_team_use(actor_of(activity).id, team_id, self._clock())
-            await handler(context)
-
-        return on_message
-
-    async def _set_my_team(self, context, team_id: str | None) -> None:
+    async def set_my_team(self, context) -> None:
+        """`mitt team`: pin the channel's team as the sender's home team."""
+        team_id = place_of(context.activity).team_id
         if not team_id:
             await context.send_activity(w.HOME_TEAM_ONLY_IN_CHANNEL)
             return

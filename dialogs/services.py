@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from botbuilder.core import ConversationState, TurnContext
 
+from bot.cases.retention import RetentionResult
 from bot.cases.service import CaseService
 from bot.config import Settings
 from bot.domain.clock import Clock, system_clock
+from bot.notifications.subscriptions import Subscriptions
 from bot.teams.identity import actor_of
 
 if TYPE_CHECKING:  # imported when the first question is asked: an idle bot need not load it
@@ -23,6 +26,8 @@ class Services:
     cases: CaseService
     knowledge: Callable[[], "KnowledgeBase"]  # built on first use
     conversation_state: ConversationState
+    subscriptions: Subscriptions  # the users' home teams (a personal-chat case belongs to one)
+    purge: Callable[[datetime], Awaitable[RetentionResult]]  # one retention round (`gallra`)
     clock: Clock = system_clock
 
     def __post_init__(self) -> None:

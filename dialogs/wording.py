@@ -17,12 +17,10 @@ ANSWER_INVALID = "Det svaret förstod jag inte. {hint}"
 BOOL_EXPECTED = "Svara **ja** eller **nej**."
 CHOICE_EXPECTED = "Välj ett av alternativen: {choices}."
 DATE_EXPECTED = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-07."
-CLOSED = "Ärende {ref} är avslutat."
 DECLINED = "Beställningen i ärende {ref} är avböjd. {instruction} {contact}"
 DECLINE_CONTACT = "E-post: [{address}]({link})"
 ALL_STEPS_DONE = ("Alla steg i ärende {ref} är klara – {done} Skriv **avsluta ärendet** för att avsluta ärendet, "
                   "eller **ärende {ref}** för att se det.")
-UNDONE = "Steg {label} ({title}) är ångrat. Orsaken är sparad i ärendets logg."
 NOT_UNDERSTOOD = ("Det vet jag tyvärr inget säkert svar på. Jag svarar bara på frågor om stadens rutiner för "
                   "trygghetslarm och nyckelfri hemtjänst. Skriv **hjälp** för att se vad jag kan.")
 PERSONAL_DATA_IN_QUESTION = ("Det ser ut som ett personnummer i ditt meddelande. Skriv aldrig personnummer till mig "
@@ -43,3 +41,13 @@ PURGED = ("Gallringen är klar: {count} ärenden togs bort (avslutade för mer �
           "orörda och markerade för gallring), {abandoned} orörda ärenden markerades för gallring.")
 ADMIN_PERSONAL_ONLY = ("**export** och **gallra** fungerar bara i en personlig chatt med mig, så att ingen annan "
                        "ser länken eller resultatet.")
+
+# notiser här / av, notiser, mitt team (dialogs/notices.py)
+SUBSCRIBED = "Klart! Notiser om teamets ärenden, påminnelser och dagens översikt kommer hit."
+UNSUBSCRIBED = "Notiserna är avstängda. Skriv **notiser här** för att slå på dem igen."
+NOT_SUBSCRIBED = "Notiserna var redan avstängda."
+ONLY_IN_SHARED = "Skriv **notiser här** i den kanal (eller gruppchatt) som ska få teamets notiser."
+NO_HOME_TEAM = ("Du har inget team ännu. Skriv **mitt team** i en kanal i ditt team, så hamnar ärenden du "
+                "startar här i det teamet.")
+HOME_TEAM_SET = "Klart! Ärenden du startar i din personliga chatt hör nu till det här teamet."
+HOME_TEAM_ONLY_IN_CHANNEL = "Skriv **mitt team** i en kanal i det team du hör till."

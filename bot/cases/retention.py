@@ -32,7 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.notifications.outbox import NewNotice, enqueue
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
 from bot.teams.state_tables import BotStateRow, ExportLinkUseRow
-from cards.notices import PURGED_SUMMARY, purged_card
+from cards.notices import purged_card
+from cards.wording import PURGED_SUMMARY
 
 from .tables import CaseEventRow, CaseRow
 

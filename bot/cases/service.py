@@ -25,6 +25,7 @@ from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from . import reports
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 from bot.db import side_engine
 from bot.domain import wording
@@ -153,6 +154,10 @@ class CaseService:
             await self._numbers.dispose()
             self._numbers = None
 
+    async def export_events_csv(self, start: date, end: date) -> str:
+        """Every event of the period (local days, inclusive), with its case, as CSV (the audit export)."""
+        return await reports.export_events_csv(self.sessions, self.engine, start, end)
+
     def add_listener(self, listener: Listener) -> None:
         self.listeners.append(listener)
 
@@ -244,7 +249,11 @@ class CaseService:
             conditions.append(CaseRow.conversation_id == conversation_id)
         if not conditions:
             return []
-        return await self._open_cases(or_(*conditions))
+        # "open and (team or conversation)" written as "(open and team) or (open and conversation)":
+        # SQLite then reads each side on its (status, team) or (status, conversation) index instead
+        # of every open case of every team (at 100,000 cases their rows are spread over the file).
+        is_open = CaseRow.status == CaseStatus.OPEN.value
+        return await self._cases_where(or_(*(and_(is_open, condition) for condition in conditions)))
 
     async def open_cases_for_user(self, aad_object_id: str) -> list[Case]:
         """Open cases the user started or acted on."""

@@ -284,7 +284,7 @@ class Case:
             pending = self.next_step or self.remaining_steps[0]
             raise CaseIncompleteError(wording.not_complete(self.label(pending.id), pending.title))
         text = guard_free_text(text, wording.FIELD_NOTE)
-        return self._append(EventKind.CLOSED, actor, at, text=text, message=wording.case_closed(self.routine.done_message))
+        return self._append(EventKind.CLOSED, actor, at, text=text, message=wording.case_closed(self.reference))
 
     def cancel(self, actor: Actor, reason: str, at: datetime) -> Change:
         self._require_open()

@@ -46,7 +46,7 @@ def step_done(label: str, title: str) -> str:
 
 
 def step_undone(label: str, title: str) -> str:
-    return f"Steg {label} ({title}) är ångrat."
+    return f"Steg {label} ({title}) är ångrat. Orsaken är sparad i ärendets logg."
 
 
 NOTE_ADDED = "Anteckningen är sparad."
@@ -54,8 +54,8 @@ REMINDER_RECORDED = "Påminnelsen är noterad."
 CASE_CANCELLED = "Ärendet är makulerat."
 
 
-def case_closed(done_message: str | None) -> str:
-    return " ".join(part for part in ("Ärendet är avslutat.", done_message) if part)
+def case_closed(reference: str) -> str:
+    return f"Ärende {reference} är avslutat."
 
 
 def unknown_step(step_id: str, routine_title: str) -> str:
@@ -135,11 +135,11 @@ def date_in_past(day: date) -> str:
     return f"Datumet {day_text(day)} har redan passerat."
 
 
-def too_short_notice(day: date, days: int, latest: datetime) -> str:
+def too_short_notice(day: date, days: int, latest: datetime, closing_basis: str) -> str:
     return (
         f"Önskat datum {day_text(day)} ligger för nära: installation och service ska kontaktas minst "
         f"{days} arbetsdagar före önskat byte. Sista dag att kontakta installation och service var "
-        f"{local_time(latest)}. Kontakta dem omgående och tala om att framförhållningen är kortare."
+        f"{local_time(latest)} {closing_basis}. Kontakta dem omgående och tala om att framförhållningen är kortare."
     )
 
 
@@ -166,3 +166,10 @@ def basis_immediately(reminder_basis: str) -> str:
 
 def basis_no_page_time(reminder_basis: str) -> str:
     return reminder_basis
+
+# The case log line of a channel reminder (bot/notifications/reminders.py).
+REMINDER_LOG = {"near": "Påminnelse i kanalen: steget närmar sig sin tidsgräns.",
+                "overdue": "Påminnelse i kanalen: steget är försenat."}
+# A configured reminder time (the page gives no deadline for the step): reminded, never "late".
+REMINDER_LOG_CONFIGURED = {"near": "Påminnelse i kanalen: påminnelsetiden närmar sig (inställning).",
+                           "overdue": "Påminnelse i kanalen: steget är inte klart vid påminnelsetiden (inställning)."}

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Case, CaseEngine, CaseEvent, EventKind
 from cards import notices as cards
+from cards import wording as w
 
 from .outbox import NewNotice, enqueue
 from .subscriptions import NoticeChannel, notice_channel_of, scope_of_case
-from . import wording as w
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,11 @@ class CaseNoticeListener:
         step = case.routine.step(event.step_id)
         due = self._engine.due_at(case, step)
         overdue = due is not None and event.at >= due
-        card = cards.reminder_card(case, event.step_id, due or event.at, overdue=overdue)
+        basis = self._engine.deadline_basis(case, step, due) if due is not None else ""
+        card = cards.reminder_card(case, event.step_id, due or event.at, overdue=overdue, basis=basis)
         which = "overdue" if overdue else "near"
-        message = {"mode": THREAD, "summary": w.summary_reminder(case.reference, overdue), "card": card}
+        configured = step.deadline is not None and not step.deadline.page_given
+        message = {"mode": THREAD, "summary": w.summary_reminder(case.reference, overdue, configured), "card": card}
         opened = case.step_opened_at(event.step_id).isoformat()
         # One reminder of each kind per opening of the step, whichever process noticed it first.
         key = f"{case.reference}:reminder:{event.step_id}:{which}:{opened}:{channel.id}"

@@ -31,9 +31,10 @@ from bot.cases.tables import CaseRow
 from bot.domain import Actor, Case, DomainError, StepDeadline
 from bot.domain.clock import Clock, system_clock, utc
 from bot.notifications.tables import NoticeRow
+from bot.domain import wording as domain_wording
 from cards import notices as cards
+from cards import wording as w
 
-from . import wording as w
 from .outbox import NewNotice, enqueue
 from .subscriptions import NoticeChannel, Subscriptions
 
@@ -130,8 +131,8 @@ class ReminderScanner:
                 continue
             try:
                 await self.cases.record_reminder(case.reference, deadline.step_id, BOT_ACTOR,
-                                                 text=(w.REMINDER_LOG if deadline.page_given
-                                                       else w.REMINDER_LOG_CONFIGURED)[which], now=now)
+                                                 text=(domain_wording.REMINDER_LOG if deadline.page_given
+                                                       else domain_wording.REMINDER_LOG_CONFIGURED)[which], now=now)
                 sent += 1
             except (IntegrityError, DomainError) as error:
                 # Another process recorded the same reminder first, or the step was done meanwhile.

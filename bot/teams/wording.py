@@ -16,7 +16,4 @@ TURN_FAILED = (
 TENANT_REFUSED = (
     "Larmlotsen är inte öppen för din organisation. Kontakta er IT-avdelning om du behöver tillgång."
 )
-NOT_UNDERSTOOD = (
-    "Jag förstod inte riktigt. Skriv **hjälp** för att se rutinerna och vad du kan skriva."
-)
 EARLIER_REPLY_UNDELIVERED = "Mitt förra svar till dig kom inte fram. Här är det:"

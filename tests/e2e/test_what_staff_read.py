@@ -154,7 +154,8 @@ async def test_a_too_early_wanted_date_is_told_at_the_date_question_and_the_coun
     assert "fem arbetsdagar" in str(connector.sent[-1].cards[0]), "the date question states the rule"
     await say(staff_bot, chat, "2026-12-08")  # Tuesday: three working days away
     warning, question = connector.sent[-2], connector.sent[-1]
-    assert "Sista dag att kontakta installation och service var 1 dec 2026 kl. 16:00" in warning.text
+    assert ("Sista dag att kontakta installation och service var 1 dec 2026 kl. 16:00 om installation och "
+            "service stänger kl. 16:00 (inställning)") in warning.text
     assert "är ni den utförare" in str(question.cards[0]).lower(), "the warning comes before the next question"
     for answer in ("Vi lämnar (tidigare utförare)", "ja"):
         counters.append(re.search(r"fråga (\d+) av (\d+)", str(connector.sent[-1].cards[0])).groups())
@@ -342,3 +343,29 @@ async def test_messages_and_cards_use_one_swedish_date_format(staff_bot, connect
             assert not any(ISO_DATE_TIME.search(text) for text in texts), texts
             assert card.get("fallbackText")
     assert "8 dec 2026" in str(connector.sent[-1].cards[0])
+
+
+async def test_omgaende_is_reminded_of_by_a_setting_and_never_called_late(staff_bot, connector, clock):
+    chat = teams.personal()
+    reference = await start(staff_bot, connector, chat, "avslut", "ja", "ja")
+    await say(staff_bot, chat, "klar")  # the end is in the case system: now tell installation och service
+    clock.now = stockholm(7, 10)  # two working days later
+    card = await card_of(staff_bot, connector, chat, reference)
+    screen = str(first_screen(card))
+    assert "omgående (sidan) – påminnelse efter 4 arbetstimmar (inställning)" in screen
+    assert "Inte klart ännu – påminnelsetiden" in screen
+    assert "Försenat" not in str(card) and "Tiden har passerat" not in str(card)
+
+
+async def test_access_is_secured_before_step_2_and_the_customer_informed_before_step_3(staff_bot, connector):
+    chat = teams.personal()
+    await start(staff_bot, connector, chat, "ny beställning", "nej", "ja")
+    await say(staff_bot, chat, "klar 1")
+    await say(staff_bot, chat, "klar 2")
+    assert connector.sent[-1].text == ("Steg 2 kan inte markeras klart förrän steg A (Säkra tillgången till bostaden: "
+                                       "hämta ett (1) exemplar av kundens hemnycklar) är klart.")
+    await say(staff_bot, chat, "klar A")
+    await say(staff_bot, chat, "klar 2")  # informing the customer (B) does not hold up step 2
+    assert connector.sent[-1].text.startswith("Steg 2 (Meddela installation och service med blanketten) är klart.")
+    await say(staff_bot, chat, "klar 3")
+    assert "förrän steg B (Informera kunden om trygghetslarmet och nyckelfri hemtjänst)" in connector.sent[-1].text

@@ -75,6 +75,9 @@ async def test_installation_feedback_reminders_and_digest_across_easter_and_dst(
     assert "Påminnelse" in str(cards[0]) and "16:00" in str(cards[0])
     # The page gives no time for the installation feedback: a reminder, never "Försenat".
     assert "inte klart" in str(cards[1]) and "inställning" in str(cards[1]) and "Försenat" not in str(cards[1])
+    assert "Grund: sidan anger ingen tid – påminnelse efter 5 arbetsdagar (inställning)" in str(cards[1])
+    summaries = [row.message["summary"] for row in await world.outbox.all() if row.kind == "reminder"]
+    assert all("försenat" not in summary for summary in summaries)
 
 
 async def test_overdue_at_first_sight_and_a_done_step_is_not_reminded(world):

@@ -248,12 +248,13 @@ def test_every_action_has_a_swedish_message(engine):
     done = case.complete_step("takeover_notice_received", ANNA, NOW)
     assert done.message == "Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är klart."
     undone = done.case.undo_last_step(ANNA, "Fel", NOW)
-    assert undone.message == "Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är ångrat."
+    assert undone.message == ("Steg 1 (Ta emot meddelandet om övertagandet i Paraplysystemet) är ångrat. "
+                              "Orsaken är sparad i ärendets logg.")
     assert undone.case.add_note(ANNA, "Hej", NOW).message == "Anteckningen är sparad."
     finished = complete(undone.case, "takeover_notice_received", "send_change_form")
-    assert finished.close(ANNA, NOW).message == "Ärendet är avslutat. Övertagandet är anmält."
+    assert finished.close(ANNA, NOW).message == "Ärende TL-2026-0001 är avslutat."
     new_order = complete(
         open_case(engine, "new_order"),
         "accept", "inform_customer", "secure_access", "notify_installation", "installation_feedback", "activate",
     )
-    assert new_order.close(ANNA, NOW).message == "Ärendet är avslutat. Insatsen är igång."
+    assert new_order.close(ANNA, NOW).message == f"Ärende {new_order.reference} är avslutat."
