@@ -25,7 +25,7 @@ from bot.knowledge import wording as w
 from bot.knowledge.analyzer import Analyzer, Term
 from bot.knowledge.answer import NOT_ON_PAGE, SUGGEST, Answer, Block, Suggestion
 from bot.knowledge.lexicon import GENERIC_CONCEPTS, ROUTINE_INTENTS
-from bot.knowledge.normalize import fold, question_text, words
+from bot.knowledge.normalize import fold_letters, question_text, words
 from bot.knowledge.page import SOURCE_PAGE, Kind, Passage, Section, load_sections
 from bot.knowledge.ranking import IndexedPassage, PassageIndex
 
@@ -198,7 +198,7 @@ class KnowledgeBase:
             return None
         terms = _declining_what(terms)
         # Question patterns are matched on the words as typed and as corrected (one per line).
-        folded = fold(text) + "\n" + self._analyzer.corrected(text)
+        folded = fold_letters(text) + "\n" + self._analyzer.corrected(text)
         tokens = frozenset().union(*(term.tokens for term in terms))
         gap = topics.gap_asked(folded, tokens, all_known=not any(self._is_unknown(t) for t in terms))
         if gap is not None:
@@ -280,7 +280,7 @@ class KnowledgeBase:
                 extra_contacts: Sequence = ()) -> Answer:
         blocks = list(blocks)
         text = "\n".join(line for block in blocks for line in block.lines)
-        names_form = "blankett" in fold(text)
+        names_form = "blankett" in fold_letters(text)
         if names_form and "(pdf)" not in text:
             # "via blanketten nedan", "genom larmblanketten": which form, by its page name.
             blocks.append(Block((self._passages[self._form_link(section)].text,)))
@@ -326,7 +326,7 @@ class KnowledgeBase:
         about_return = intent in ("return_alarm", "termination")
         if section == self._return_section and about_return and numbers & self._return_steps_and_opening:
             return self._return_blocks(folded_question)
-        text = fold(" ".join(self._passages[n].text for n in numbers))
+        text = fold_letters(" ".join(self._passages[n].text for n in numbers))
         if "e-post" in text or "epost" in text:
             numbers |= self._section_contacts(section, numbers)
         if "blankett" in text and not any(self._passages[n].kind is Kind.LINK for n in numbers):
@@ -478,7 +478,7 @@ class KnowledgeBase:
                 continue
             # Common words ("återkopplat", "kunden") only break ties between specific matches.
             weight = sum(self._index.term_weight(t) * (1.0 if self._is_specific(t) else GENERIC_WEIGHT) for t in matched)
-            weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold(t.surface) in step_words)
+            weight += EXACT_WORD_BONUS * sum(self._index.term_weight(t) for t in matched if fold_letters(t.surface) in step_words)
             if step.phase != "main":
                 weight *= PREPARATION_WEIGHT
             weighed.append((weight, routine, step))
@@ -726,7 +726,7 @@ def _questions_in(text: str) -> list[str]:
 
 def _done_clause(text: str) -> str:
     """The part of a message that says what is done, before its question."""
-    folded = fold(text)
+    folded = fold_letters(text)
     match = _QUESTION_PART.search(folded)
     return folded[: match.start()] if match and match.start() > 0 else folded
 

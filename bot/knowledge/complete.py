@@ -22,7 +22,7 @@ from bot.domain.routines import (
 )
 from bot.knowledge import wording as w
 from bot.knowledge.answer import AnswerContact, Block
-from bot.knowledge.normalize import fold
+from bot.knowledge.normalize import fold_letters
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\b0\d{1,3}-\d{2,3}(?: \d{2,3}){1,3}\b")
@@ -59,7 +59,7 @@ def contacts_for(text: str, topic: str, named_units: bool = True) -> tuple[Answe
     that must be told something (when `named_units`)."""
     emails = list(dict.fromkeys(_EMAIL.findall(text)))
     phones = list(dict.fromkeys(_PHONE.findall(text)))
-    folded = fold(text)
+    folded = fold_letters(text)
     if named_units:
         if _NAMES_INSTALLATION.search(folded) and INSTALLATION_OCH_SERVICE_EMAIL not in emails:
             emails.append(INSTALLATION_OCH_SERVICE_EMAIL)

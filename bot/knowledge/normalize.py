@@ -33,14 +33,15 @@ def question_text(message: str) -> str:
     return without_markup[:MAX_QUESTION_CHARS]
 
 
-def fold(text: str) -> str:
-    """Lower-case and replace Swedish letters by their ASCII look-alikes."""
+def fold_letters(text: str) -> str:
+    """Lower-case and replace Swedish letters by their ASCII look-alikes (punctuation kept; typed
+    commands fold further, see bot/teams/activity.py)."""
     return text.lower().translate(_FOLD)
 
 
 def words(text: str) -> list[str]:
     """Folded words of a text, hyphenated words joined."""
-    return [match.replace("-", "") for match in _WORD.findall(fold(text))]
+    return [match.replace("-", "") for match in _WORD.findall(fold_letters(text))]
 
 
 def stem(word: str) -> str:
@@ -55,7 +56,7 @@ def stem(word: str) -> str:
 # Function words and question fillers: they say nothing about which passage answers.
 # Stored folded, like everything the analyser compares.
 STOPWORDS: frozenset[str] = frozenset(
-    fold(word)
+    fold_letters(word)
     for word in """
     och att i en ett jag hur vad var vem vilken vilket vilka när som på är av för med till
     den det de dem du vi ni han hon man sig mig dig oss er ska skall måste kan kunna kunde

@@ -178,8 +178,10 @@ async def test_a_committed_notice_wakes_the_worker_at_once(bot, connector):
     await bot.post(teams.message(teams.channel(), bot.service_url, "notiser här"))
     bot.runtime.notifications.worker.tuning.poll_s = 60
     await asyncio.sleep(0.1)  # the worker is now in a long sleep
-    await start_new_order(bot, teams.personal(), priority=False)
-    await wait_for(lambda: channel_posts(connector), timeout_s=2)
+    reference = await start_new_order(bot, teams.personal(), priority=False)
+    # Within 2 s, though the worker's poll is 60 s: the commit woke it.
+    posts = await wait_for(lambda: channel_posts(connector), timeout_s=2)
+    assert reference in str(posts[0].cards[0])
 
 
 async def test_notices_pass_the_tenant_allow_list(database_url, connector):
@@ -189,8 +191,10 @@ async def test_notices_pass_the_tenant_allow_list(database_url, connector):
     try:
         speed_up(server)
         await server.post(teams.bot_added(teams.channel(), server.service_url))
-        await start_new_order(server, teams.personal(), priority=True)
-        await wait_for(lambda: channel_posts(connector))
+        reference = await start_new_order(server, teams.personal(), priority=True)
+        # The proactive turn carries the tenant, so the allow-list lets the notice through.
+        posts = await wait_for(lambda: channel_posts(connector))
+        assert reference in str(posts[0].cards[0])
     finally:
         await server.stop()
 

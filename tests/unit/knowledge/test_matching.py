@@ -7,7 +7,7 @@ import pytest
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.analyzer import Analyzer
 from bot.knowledge.fuzzy import TypoCorrector, edit_distance
-from bot.knowledge.normalize import MAX_QUESTION_CHARS, fold, question_text, stem, words
+from bot.knowledge.normalize import MAX_QUESTION_CHARS, fold_letters, question_text, stem, words
 from bot.knowledge.page import SOURCE_PAGE
 
 
@@ -30,7 +30,7 @@ def shares_meaning(analyzer: Analyzer, first: str, second: str) -> bool:
 
 
 def test_fold_removes_swedish_letters_and_case():
-    assert fold("Återlämna LÅSET, Öppettider") == "aterlamna laset, oppettider"
+    assert fold_letters("Återlämna LÅSET, Öppettider") == "aterlamna laset, oppettider"
 
 
 def test_words_join_hyphenated_words_and_end_shared_compounds():
