@@ -136,11 +136,6 @@ class NoticeWorker:
             log.warning("notice id=%d (%s) not sent: notices are switched off for channel %d", notice.id,
                         notice.kind, notice.channel_id)
             return
-        waited = await self.pace.wait_turn(channel.id)
-        if waited:
-            self.stats["paced"] += 1
-            log.info("notice id=%d waited %.2f s for its turn in channel %d (Teams' rate limits)", notice.id,
-                     waited, channel.id)
         try:
             message_id, version = await self._send(channel, notice)
         except DeliveryError as error:
@@ -171,27 +166,27 @@ class NoticeWorker:
         if mode == "thread" and channel.kind == "channel" and notice.case_reference:
             shown = await self.outbox.case_card(channel.id, notice.case_reference)
             thread_root = shown.message_id if shown is not None else None
-        return await self.sender.post(channel.reference, card, summary, thread_root=thread_root), None
+        return await self._post(channel, card, summary, thread_root=thread_root), None
 
     async def _send_case_card(self, channel: NoticeChannel, notice: ClaimedNotice, card: dict, summary: str | None,
                               version: int) -> tuple[str, int | None]:
         shown = await self.outbox.case_card(channel.id, notice.case_reference)
         if shown is None:
-            return await self.sender.post(channel.reference, card, summary), version
+            return await self._post(channel, card, summary), version
         if shown.version >= version:
             return shown.message_id, None  # a newer card is already up: nothing to do
         try:
-            return await self.sender.update(channel.reference, shown.message_id, card, summary), version
+            return await self._update(channel, shown.message_id, card, summary), version
         except DeliveryError as error:
             if error.problem.status != 404:
                 raise
             log.info("case card of notice id=%d is gone from the channel: posting a new one", notice.id)
-            return await self.sender.post(channel.reference, card, summary), version
+            return await self._post(channel, card, summary), version
 
     async def _replace(self, channel: NoticeChannel, message_id: str, card: dict, summary: str | None) -> str:
         """Overwrite a posted message (a purged case's card); one already deleted needs nothing."""
         try:
-            return await self.sender.update(channel.reference, message_id, card, summary)
+            return await self._update(channel, message_id, card, summary)
         except DeliveryError as error:
             if error.problem.status != 404:
                 raise
@@ -205,6 +200,25 @@ class NoticeWorker:
         log.warning("notice id=%d (%s): the bot was removed from channel %d (403 BotNotInConversationRoster): "
                     "its notices are switched off and %d pending notice(s) cancelled; shown by `notiser`",
                     notice.id, notice.kind, channel.id, cancelled)
+
+    # --- sending, paced per conversation ----------------------------------------------------------------
+
+    async def _post(self, channel: NoticeChannel, card: dict, summary: str | None, *,
+                    thread_root: str | None = None) -> str:
+        await self._wait_turn(channel, thread_root)
+        return await self.sender.post(channel.reference, card, summary, thread_root=thread_root)
+
+    async def _update(self, channel: NoticeChannel, message_id: str, card: dict, summary: str | None) -> str:
+        await self._wait_turn(channel, None)
+        return await self.sender.update(channel.reference, message_id, card, summary)
+
+    async def _wait_turn(self, channel: NoticeChannel, thread_root: str | None) -> None:
+        """Teams counts per conversation: the channel itself, and each thread (a conversation of its own)."""
+        waited = await self.pace.wait_turn((channel.id, thread_root))
+        if waited:
+            self.stats["paced"] += 1
+            log.info("channel %d%s: waited %.2f s for a turn under Teams' rate limits", channel.id,
+                     " (a thread)" if thread_root else "", waited)
 
     async def _failed_attempt(self, notice: ClaimedNotice, problem: DeliveryProblem) -> None:
         now = self.clock()

@@ -112,8 +112,9 @@ async def _run_store(run: StoreRun, http: aiohttp.ClientSession, rng: random.Ran
     run.phases["notices drained"] = round(time.monotonic() - started, 1)
 
 
-async def _drained(database_url: str, timeout_s: float = 120.0) -> None:
-    """Every notice delivered or visibly failed (a killed worker's claims wait for their lease)."""
+async def _drained(database_url: str, timeout_s: float = 240.0) -> None:
+    """Every notice delivered or visibly failed (a killed worker's claims wait for their lease, and the
+    worker keeps under Teams' 60 messages in 30 s per conversation, so a backlog takes its time)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not any(notice["status"] == "pending" for notice in await read_notices(database_url)):
