@@ -3,7 +3,7 @@
 from alembic import context
 
 from bot.db import Base
-import bot.schema  # noqa: F401 - registers every table on Base.metadata
+import bot.migrations.tables  # noqa: F401 - registers every table on Base.metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import bot.schema  # noqa: F401 - registers every table
+import bot.migrations.tables  # noqa: F401 - registers every table
 from bot.db import Base, create_engine, migrate
 
 CASE_TABLES = {"cases", "case_events", "case_reference_counters"}

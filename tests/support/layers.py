@@ -24,7 +24,6 @@ LAYER_OF_PREFIX = {
     "bot.__main__": "root",
     "bot.app": "root",
     "bot.composition": "root",
-    "bot.schema": "root",
     "bot.migrations": "root",
     "bot.config": "infrastructure",
     "bot.db": "infrastructure",

@@ -23,6 +23,7 @@ from bot.notifications.tables import NoticeRow
 from bot.teams.delivery import ConnectorSender
 from bot.notifications.outbox import PENDING, Outbox
 from bot.notifications.subscriptions import Subscriptions
+from bot.notifications.pacing import ConversationPace
 from bot.notifications.worker import NoticeWorker, WorkerTuning
 from tests.support.notices import fast_policy
 
@@ -42,7 +43,10 @@ async def main(database_url: str, name: str, expected: int, result_file: Path) -
     worker = NoticeWorker(Outbox(sessions), Subscriptions(sessions),
                           ConnectorSender(create_adapter(settings), settings.app_id, 5.0),
                           fast_policy(seed=hash(name) % 1000), name=name,
-                          tuning=WorkerTuning(batch=10, concurrency=8, poll_s=0.02))
+                          tuning=WorkerTuning(batch=10, concurrency=8, poll_s=0.02),
+                          # 500 notices into one channel would take minutes under Teams' per-conversation
+                          # limits; this test is about exactly once (pacing: tests/unit/notifications).
+                          pace=ConversationPace(limits=((10_000, 1.0),)))
     Path(f"{result_file}.ready").touch()
     task = asyncio.create_task(worker.run())
     try:
