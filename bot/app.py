@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
-from botbuilder.schema import Activity
-from msrest.exceptions import DeserializationError
 
 from . import __version__
 from .composition import Runtime, build_runtime
@@ -24,7 +22,7 @@ from .config import Settings
 from .db import migrate, ping
 from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
-from .teams.activity_json import read_activity
+from .teams.activity_json import Activity, UnreadableActivity, read_activity
 from .teams.adapter import widen_default_executor
 from .teams.inbound import MAX_JSON_DEPTH, authorization_problem, invoke_problem, too_deep
 from .teams.openid import RETRY_AFTER_S as OUTAGE_RETRY_AFTER_S, SigningKeysUnavailable
@@ -124,8 +122,8 @@ async def _read_activity(request: web.Request, max_bytes: int) -> Activity | web
         return _bad_request(problem)
     try:
         return read_activity(body)
-    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
-        return _bad_request(f"not a valid activity: {error.__class__.__name__}")
+    except UnreadableActivity as error:
+        return _bad_request(f"not a valid activity: {error}")
 
 
 def _activity_problem(body: Any) -> str | None:

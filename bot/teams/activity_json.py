@@ -18,10 +18,21 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
 from msrest.serialization import Deserializer, Model, Serializer
+
+__all__ = ["Activity", "UnreadableActivity", "activity_to_json", "read_activity"]
 
 _MODELS: dict[str, type] = Activity._infer_class_models()  # noqa: SLF001 - msrest's own name -> class table
 _STOCK = Deserializer(_MODELS)
+
+
+class UnreadableActivity(ValueError):
+    """JSON that is not an activity (the HTTP edge answers 400 with the reason's class name)."""
+
+    def __init__(self, reason: BaseException):
+        super().__init__(reason.__class__.__name__)
+        self.reason = reason
 
 
 class _Unusual(Exception):
@@ -29,11 +40,15 @@ class _Unusual(Exception):
 
 
 def read_activity(body: dict) -> Activity:
-    """`Activity().deserialize(body)`, the same objects, usually without msrest's machinery."""
+    """`Activity().deserialize(body)`, the same objects, usually without msrest's machinery.
+    Raises UnreadableActivity for JSON that is no activity, so callers need not know msrest."""
     try:
-        return _model(Activity, body)
-    except _Unusual:
-        return Activity().deserialize(body)
+        try:
+            return _model(Activity, body)
+        except _Unusual:
+            return Activity().deserialize(body)
+    except (DeserializationError, TypeError, ValueError, AttributeError) as error:
+        raise UnreadableActivity(error) from error
 
 
 def _model(cls: type, data: Any) -> Model:

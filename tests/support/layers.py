@@ -4,8 +4,8 @@ import, and every import (also inside functions) that crosses the rule.
     domain, knowledge  <-  cards  <-  cases, notifications, teams  <-  dialogs  <-  composition root, app
 
 `infrastructure` (settings, database, dialect, unit of work, log guard) serves the middle layer and
-imports only the domain. Only `bot/teams/`, `dialogs/` and the root (the HTTP edge in bot/app.py reads
-an activity) import the Bot Framework SDK.
+imports only the domain. Only `bot/teams/` and `dialogs/` import the Bot Framework SDK (the HTTP edge
+in bot/app.py reads an activity through bot/teams/activity_json.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ MAY_IMPORT = {
     "dialogs": {"dialogs"} | _MIDDLE | _BELOW_MIDDLE,
     "root": {"root", "dialogs"} | _MIDDLE | _BELOW_MIDDLE,
 }
-MAY_IMPORT_SDK = {"teams", "dialogs", "root"}
+MAY_IMPORT_SDK = {"teams", "dialogs"}
 
 
 @dataclass(frozen=True)

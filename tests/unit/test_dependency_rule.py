@@ -50,6 +50,11 @@ def test_dialogs_may_use_the_sdk_and_every_layer_below_them():
     assert crossings_in(source, "dialogs.router") == []
 
 
+def test_the_http_edge_may_not_import_the_sdk_itself():
+    found = crossings_in("from msrest.exceptions import DeserializationError\n", "bot.app")
+    assert found and "root layer may not use the SDK" in found[0].why
+
+
 def test_the_layers_of_known_modules():
     assert layer_of("bot.domain.clock") == "domain"
     assert layer_of("bot.composition") == "root"
