@@ -19,7 +19,7 @@ from aiohttp import web
 from . import __version__
 from .composition import Runtime, build_runtime
 from .config import Settings
-from .db import migrate, ping
+from .db import migrate, ping, sqlite_off_the_loop
 from .domain.clock import Clock, system_clock
 from .log_guard import install_log_guard
 from .teams.activity_json import Activity, UnreadableActivity, read_activity
@@ -74,15 +74,19 @@ async def _maintenance(runtime: Runtime) -> None:
     run the retention purge (bot/cases/retention.py)."""
     while True:
         try:
-            purged_ids = await runtime.redelivery.purge_expired()
-            purged_states = await runtime.storage.purge_idle(timedelta(days=runtime.settings.state_ttl_days))
-            if purged_ids or purged_states:
-                log.info("housekeeping: %d activity ids and %d idle conversation states purged",
-                         purged_ids, purged_states)
-            await runtime.services.purge(runtime.clock())
+            with sqlite_off_the_loop():  # large deletes: keep the event loop free for turns
+                await _housekeeping(runtime)
         except Exception:  # noqa: BLE001 - housekeeping must never stop the bot
             log.exception("housekeeping failed; will try again")
         await asyncio.sleep(_MAINTENANCE_EVERY_S)
+
+
+async def _housekeeping(runtime: Runtime) -> None:
+    purged_ids = await runtime.redelivery.purge_expired()
+    purged_states = await runtime.storage.purge_idle(timedelta(days=runtime.settings.state_ttl_days))
+    if purged_ids or purged_states:
+        log.info("housekeeping: %d activity ids and %d idle conversation states purged", purged_ids, purged_states)
+    await runtime.services.purge(runtime.clock())
 
 
 async def _stop(app: web.Application) -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event, text
@@ -112,8 +115,8 @@ def one_statement(engine: AsyncEngine):
 
 
 def _run_statement(connection, begin, operation, parameters):
-    """One statement on aiosqlite's worker thread: cursor, execute, fetch, close (and the
-    transaction's deferred BEGIN first, when this is its first statement)."""
+    """One statement: cursor, execute, fetch, close (and the transaction's deferred BEGIN first,
+    when this is its first statement)."""
     cursor = connection.cursor()
     try:
         if begin:
@@ -140,19 +143,83 @@ def _run_many(connection, begin, operation, seq_of_parameters):
         cursor.close()
 
 
-def make_aiosqlite_one_hop() -> None:
+def _end(connection, _begin, how: str):
+    """COMMIT or ROLLBACK."""
+    return connection.commit() if how == "commit" else connection.rollback()
+
+
+# How long a statement may wait for another process's write lock (SQLite's busy_timeout). On the
+# event loop's thread a statement never waits: the connection's own busy_timeout is 0.
+SQLITE_LOCK_WAIT_MS = 30000
+_on_the_worker_thread: ContextVar[bool] = ContextVar("sqlite_on_the_worker_thread", default=False)
+
+
+@contextmanager
+def sqlite_off_the_loop():
+    """SQLite statements run in here go to aiosqlite's worker thread: for the few large reads and
+    deletes (an export, a retention purge) that would otherwise hold the event loop."""
+    token = _on_the_worker_thread.set(True)
+    try:
+        yield
+    finally:
+        _on_the_worker_thread.reset(token)
+
+
+def _is_busy(error: Exception) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+def _waiting(function):
+    """`function` with SQLite's busy handler on: it waits for another process's lock."""
+    def run(connection, begin, *args):
+        connection.execute(f"PRAGMA busy_timeout={SQLITE_LOCK_WAIT_MS}")
+        try:
+            return function(connection, begin, *args)
+        finally:
+            connection.execute("PRAGMA busy_timeout=0")
+    return run
+
+
+def _run(await_, driver, function, begin, *args):
+    """Run a statement on the event loop's thread: on a local file it takes tens of microseconds,
+    while a trip to aiosqlite's worker thread and back costs the loop ≈ 0.15 ms of CPU (two thread
+    wake-ups). A statement that finds another process holding the lock fails at once here
+    (busy_timeout 0) and is run again on the worker thread, where it waits as SQLite's busy
+    handler would have; a statement that is refused with SQLITE_BUSY has done nothing, so
+    running it again is what the busy handler does too."""
+    connection = driver._conn
+    if _on_the_worker_thread.get():
+        return await_(driver._execute(_waiting(function), connection, begin, *args))
+    return await_(_here_or_waiting(driver, function, connection, begin, *args))
+
+
+async def _here_or_waiting(driver, function, connection, begin, *args):
+    # A coroutine, though it runs at once: SQLAlchemy's async connection checks that a statement
+    # awaited something (AwaitRequired), and awaiting this costs no trip through the event loop.
+    try:
+        return function(connection, begin, *args)
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
+        if begin and connection.in_transaction:
+            begin = None  # the BEGIN went through; the statement after it waited
+    return await driver._execute(_waiting(function), connection, begin, *args)
+
+
+def make_aiosqlite_direct() -> None:
     """SQLAlchemy's aiosqlite adapter sends every statement to aiosqlite's worker thread in four
     hops (cursor, execute, fetchall, close), and a rollback with no transaction open in one more.
-    Each hop wakes the worker thread and then the event loop (≈ 0.1 ms of CPU on this kind of
-    machine, 8 hops for a one-statement read). Here a statement is one hop, a transaction's BEGIN
-    travels with its first statement (`defer_begin`), and a commit or rollback with nothing to end
-    is none; results, rowcount, lastrowid and errors are the same."""
+    Each hop wakes the worker thread and then the event loop. Here a statement runs on the event
+    loop's thread (`_run`), a transaction's BEGIN travels with its first statement
+    (`defer_begin`), and a commit or rollback with nothing to end is skipped; results, rowcount,
+    lastrowid and errors are the same."""
     from collections import deque
 
     from sqlalchemy.dialects.sqlite import aiosqlite as adapted
 
     cursor_class, connection_class = adapted.AsyncAdapt_aiosqlite_cursor, adapted.AsyncAdapt_aiosqlite_connection
-    if getattr(cursor_class.execute, "one_hop", False):
+    if getattr(cursor_class.execute, "direct", False):
         return
     stock_execute, stock_executemany = cursor_class.execute, cursor_class.executemany
     stock_rollback, stock_commit = connection_class.rollback, connection_class.commit
@@ -164,8 +231,8 @@ def make_aiosqlite_one_hop() -> None:
             return stock_execute(self, operation, parameters)
         begin = _take_deferred_begin(driver)
         try:
-            description, rows, lastrowid, rowcount = self.await_(
-                driver._execute(_run_statement, driver._conn, begin, operation, parameters))
+            description, rows, lastrowid, rowcount = _run(self.await_, driver, _run_statement, begin, operation,
+                                                          parameters)
         except Exception as error:  # noqa: BLE001 - mapped exactly as the stock adapter maps it
             self._adapt_connection._handle_exception(error)
         if description:
@@ -180,29 +247,31 @@ def make_aiosqlite_one_hop() -> None:
         driver = self._connection
         begin = _take_deferred_begin(driver)
         try:
-            self.lastrowid, self.rowcount = self.await_(
-                driver._execute(_run_many, driver._conn, begin, operation, seq_of_parameters))
+            self.lastrowid, self.rowcount = _run(self.await_, driver, _run_many, begin, operation, seq_of_parameters)
             self.description = None
         except Exception as error:  # noqa: BLE001
             self._adapt_connection._handle_exception(error)
 
-    def ending(stock):
+    def ending(stock, how):
         def end(self):
             driver = self._connection
             _take_deferred_begin(driver)  # a transaction that ran no statement has nothing to end
-            # Read on the loop thread while no statement of this connection is in flight (the
-            # adapter awaits each one): sqlite3 answers it from the library's autocommit flag.
-            if driver._connection is not None and not driver._connection.in_transaction:
+            # Read while no statement of this connection is in flight (the adapter awaits each
+            # one): sqlite3 answers it from the library's autocommit flag.
+            if driver._connection is None or not driver._connection.in_transaction:
                 return
-            stock(self)
+            try:
+                _run(self.await_, driver, _end, None, how)
+            except Exception as error:  # noqa: BLE001 - as the stock adapter maps it
+                self._handle_exception(error)
 
         end.stock = stock
         return end
 
-    execute.one_hop = True
+    execute.direct = True
     execute.stock, executemany.stock = stock_execute, stock_executemany
     cursor_class.execute, cursor_class.executemany = execute, executemany
-    connection_class.rollback, connection_class.commit = ending(stock_rollback), ending(stock_commit)
+    connection_class.rollback, connection_class.commit = ending(stock_rollback, "rollback"), ending(stock_commit, "commit")
 
 
 _DEFERRED_BEGIN = "_larmlotsen_deferred_begin"
@@ -228,7 +297,7 @@ def _send_deferred_begin(await_, driver) -> None:
 
 def _create_sqlite_engine(url: str) -> AsyncEngine:
     ensure_sqlite_dir(url)
-    make_aiosqlite_one_hop()
+    make_aiosqlite_direct()
     in_memory = ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:")
     if in_memory:
         engine = create_async_engine(url, poolclass=StaticPool, hide_parameters=True)
@@ -243,7 +312,7 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA busy_timeout=0")  # waits happen on the worker thread (_run)
         cursor.execute("PRAGMA synchronous=NORMAL")
         # Deleted rows (purged cases, expired turns) are overwritten, not left readable in free pages.
         cursor.execute("PRAGMA secure_delete=ON")

@@ -29,6 +29,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import sqlite_off_the_loop
 from bot.notifications.outbox import NewNotice, enqueue
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
 from bot.teams.state_tables import BotStateRow, ExportLinkUseRow
@@ -75,6 +76,11 @@ def _human_event_since(moment) -> object:
 
 async def run_retention(sessions: async_sessionmaker, policy: RetentionPolicy, now: datetime) -> RetentionResult:
     """One full retention round (the hourly housekeeping and `gallra`)."""
+    with sqlite_off_the_loop():  # deletes that can touch thousands of rows
+        return await _run_retention(sessions, policy, now)
+
+
+async def _run_retention(sessions: async_sessionmaker, policy: RetentionPolicy, now: datetime) -> RetentionResult:
     result = RetentionResult()
     cutoff = now - relativedelta(months=policy.months)
     async with sessions.begin() as session:
@@ -144,8 +150,9 @@ async def purge_cases(sessions: async_sessionmaker, policy: RetentionPolicy, now
 async def purge_ended_cases(sessions: async_sessionmaker, months: int, now: datetime) -> list[str]:
     """Only the ended cases past `months` (and what points at them); their references."""
     policy = RetentionPolicy(months, months, timedelta(days=36500))
-    references, _ = await purge_cases(sessions, policy, now)
-    await forget_focus(sessions, references)
+    with sqlite_off_the_loop():
+        references, _ = await purge_cases(sessions, policy, now)
+        await forget_focus(sessions, references)
     log.info("retention: purged %d case(s) that had ended: %s", len(references), ", ".join(references) or "none")
     return references
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from . import reports
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
-from bot.db import side_engine
+from bot.db import side_engine, sqlite_off_the_loop
 from bot.domain import wording
 from bot.domain.calendar import DomainConfig
 from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
@@ -156,7 +156,8 @@ class CaseService:
 
     async def export_events_csv(self, start: date, end: date) -> str:
         """Every event of the period (local days, inclusive), with its case, as CSV (the audit export)."""
-        return await reports.export_events_csv(self.sessions, self.engine, start, end)
+        with sqlite_off_the_loop():  # a month of events: thousands of rows
+            return await reports.export_events_csv(self.sessions, self.engine, start, end)
 
     def add_listener(self, listener: Listener) -> None:
         self.listeners.append(listener)

@@ -1,7 +1,12 @@
-"""SQLite statements reach aiosqlite's worker thread in one hop each (bot/db.py), with the same
-results, errors and transactions as SQLAlchemy's stock adapter."""
+"""SQLite statements run on the event loop's thread (bot/db.py), with the same results, errors and
+transactions as SQLAlchemy's stock adapter; one that meets another process's lock waits for it on
+aiosqlite's worker thread, and so do the large reads and deletes marked off the loop."""
 
 from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -9,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 import aiosqlite.core
 
-from bot.db import SQLITE_IMMEDIATE, create_engine
+from bot.db import SQLITE_IMMEDIATE, create_engine, sqlite_off_the_loop
 
 
 @pytest.fixture
@@ -85,15 +90,69 @@ async def test_the_deferred_begin_immediate_holds_the_write_lock_from_the_first_
                 other.close()
 
 
-async def test_a_one_statement_read_is_two_hops_and_a_two_statement_write_three(engine, hops):
+async def test_statements_and_their_transaction_run_without_a_trip_to_the_worker_thread(engine, hops):
     async with engine.connect() as conn:  # warm: the pool's connection exists
         await conn.execute(text("SELECT 1"))
     hops["n"] = 0
     async with engine.connect() as conn:
         await conn.execute(text("SELECT name FROM t"))
-    assert hops["n"] == 2  # BEGIN with the SELECT, then ROLLBACK (the stock adapter: 8)
-    hops["n"] = 0
     async with engine.begin() as conn:
         await conn.execute(text("INSERT INTO t (name) VALUES ('a')"))
-        await conn.execute(text("INSERT INTO t (name) VALUES ('b')"))
-    assert hops["n"] == 3  # BEGIN with the first INSERT, the second, COMMIT (stock: 11)
+        await conn.execute(text("INSERT INTO t (name) VALUES (:n)"), [{"n": "b"}, {"n": "c"}])
+    assert hops["n"] == 0  # the stock adapter: 8 for the read, 11 for the write
+
+
+async def test_statements_marked_off_the_loop_go_to_the_worker_thread(engine, hops):
+    async with engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+    hops["n"] = 0
+    with sqlite_off_the_loop():
+        async with engine.begin() as conn:
+            await conn.execute(text("INSERT INTO t (name) VALUES ('a')"))
+    assert hops["n"] == 2  # BEGIN with the INSERT, then COMMIT
+
+
+def _hold_the_write_lock(path: str, taken: threading.Event, release: threading.Event) -> None:
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t (name) VALUES ('other')")
+        taken.set()
+        release.wait(10)
+        other.execute("COMMIT")
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("immediate", [True, False], ids=["begin-immediate", "write-after-deferred-begin"])
+async def test_a_statement_that_meets_another_process_lock_waits_for_it_off_the_loop(engine, sqlite_url, hops,
+                                                                                    immediate):
+    path = sqlite_url.split("sqlite:///", 1)[1]
+    taken, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold_the_write_lock, args=(path, taken, release))
+    holder.start()
+    await asyncio.to_thread(taken.wait, 10)
+    loop_turns = 0
+
+    async def count_loop_turns():
+        nonlocal loop_turns
+        while not release.is_set():
+            loop_turns += 1
+            if loop_turns == 5:  # the loop kept running while the statement waited: let it through
+                release.set()
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.create_task(count_loop_turns())
+    try:
+        async with engine.connect() as conn:
+            await conn.execution_options(**{SQLITE_IMMEDIATE: immediate})
+            async with conn.begin():
+                await conn.execute(text("INSERT INTO t (name) VALUES ('mine')"))
+    finally:
+        release.set()
+        await ticker
+        await asyncio.to_thread(holder.join, 10)
+    assert loop_turns >= 5
+    assert hops["n"] >= 1
+    async with engine.connect() as conn:
+        assert sorted((await conn.execute(text("SELECT name FROM t"))).scalars().all()) == ["mine", "other"]
