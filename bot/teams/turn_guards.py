@@ -45,6 +45,12 @@ class TenantAllowlist(Middleware):
         return None
 
 
+# turn_state key: the PostgreSQL connection (asyncpg, autocommit) that holds the conversation's
+# advisory lock for this turn. AtomicTurns reads and updates the turn's journal entry on it: the same
+# database and the same autocommit as a pooled connection, without taking two more from the pool.
+HELD_CONNECTION = "larmlotsen.conversation_lock_connection"
+
+
 def _lock_number(conversation_id: str) -> int:
     """A stable signed 64-bit number for PostgreSQL's advisory locks."""
     digest = hashlib.sha256(conversation_id.encode("utf-8")).digest()
@@ -69,7 +75,9 @@ class ConversationSerializer(Middleware):
         conversation = context.activity.conversation
         if conversation is None or not conversation.id:
             return await logic()
-        async with self._local_lock(conversation.id), self._shared_lock(conversation.id):
+        async with self._local_lock(conversation.id), self._shared_lock(conversation.id) as held:
+            if held is not None:
+                context.turn_state[HELD_CONNECTION] = held
             return await logic()
 
     @asynccontextmanager
@@ -88,7 +96,7 @@ class ConversationSerializer(Middleware):
     @asynccontextmanager
     async def _shared_lock(self, key: str):
         if self._lock_engine is None:
-            yield
+            yield None
             return
         number = _lock_number(key)
         async with self._lock_engine.connect() as conn:
@@ -96,6 +104,6 @@ class ConversationSerializer(Middleware):
             driver = (await conn.get_raw_connection()).driver_connection
             await driver.execute("SELECT pg_advisory_lock($1)", number)
             try:
-                yield
+                yield driver
             finally:
                 await driver.execute("SELECT pg_advisory_unlock($1)", number)

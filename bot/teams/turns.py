@@ -25,8 +25,8 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Awaitable, Callable, NamedTuple
 
 from botbuilder.core import InvokeResponse, Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes, ResourceResponse
@@ -41,6 +41,7 @@ from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
+from .turn_guards import HELD_CONNECTION
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,22 @@ _RECORD = insert(_JOURNAL)
 _COUNT_SENT = update(_JOURNAL).where(_JOURNAL.c.key == bindparam("k")).values(replies_sent=bindparam("sent"))
 _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expanding=True)))
               .values(replies_sent=_JOURNAL.c.reply_count))
+
+
+# The same look-up and count in PostgreSQL's own words, for the connection that holds the
+# conversation's lock (turn_guards.HELD_CONNECTION): straight to asyncpg, one round trip each.
+_HELD_LOOKUP = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
+                "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
+_HELD_COUNT_SENT = f"UPDATE {_JOURNAL.name} SET replies_sent = $1 WHERE key = $2"
+
+
+class _JournalRow(NamedTuple):
+    key: str
+    received_at: datetime
+    replies: str | None
+    reply_count: int
+    replies_sent: int
+    invoke_response: str | None
 
 
 class RepliesNotDelivered(Exception):
@@ -174,7 +191,7 @@ class AtomicTurns(Middleware):
         if is_proactive(context.activity):
             return await logic()
         key, conversation = activity_key(context), conversation_key(context)
-        entry, earlier = await self._look_up(key, conversation)
+        entry, earlier = await self._look_up(key, conversation, context.turn_state.get(HELD_CONNECTION))
         if entry is not None:
             log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
                      context.activity.id, len(entry.unsent), len(entry.replies))
@@ -210,11 +227,14 @@ class AtomicTurns(Middleware):
             context.turn_state.pop(ReplyBuffer, None)  # an apology after a failure is sent at once
         return replies, after
 
-    async def _look_up(self, key: str | None, conversation: str) -> tuple[_Entry | None, list[_Entry]]:
+    async def _look_up(self, key: str | None, conversation: str, held=None) -> tuple[_Entry | None, list[_Entry]]:
         """This activity's journal entry, and earlier turns of the conversation whose replies did not
         all reach the user: one statement."""
-        async with self._autocommit.connect() as conn:
-            rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
+        if held is not None:
+            rows = [_JournalRow(*record) for record in await held.fetch(_HELD_LOOKUP, key or "", conversation)]
+        else:
+            async with self._autocommit.connect() as conn:
+                rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
         rows = sorted(rows, key=lambda row: row.received_at)
         entries = {row.key: _Entry(row.key, _decode_replies(row.replies), row.replies_sent, row.invoke_response)
                    for row in rows}
@@ -233,15 +253,18 @@ class AtomicTurns(Middleware):
             log.warning("activity id=%s: reply %d of %d not delivered (%s); the turn is saved, the reply is kept",
                         context.activity.id, already_sent + sent + 1, already_sent + len(replies),
                         error.__class__.__name__)
-            await self._count_sent(key, already_sent + sent)
+            await self._count_sent(key, already_sent + sent, context.turn_state.get(HELD_CONNECTION))
             raise RepliesNotDelivered(context.activity.id) from error
         if replies:
-            await self._count_sent(key, already_sent + sent)
+            await self._count_sent(key, already_sent + sent, context.turn_state.get(HELD_CONNECTION))
 
-    async def _count_sent(self, key: str | None, sent: int) -> None:
+    async def _count_sent(self, key: str | None, sent: int, held=None) -> None:
         if key is None:
             return
         try:
+            if held is not None:
+                await held.execute(_HELD_COUNT_SENT, sent, key)
+                return
             async with one_statement(self._autocommit) as conn:
                 await conn.execute(_COUNT_SENT, {"k": key, "sent": sent})
         except Exception:  # noqa: BLE001 - at worst a redelivery sends a reply the user already has
