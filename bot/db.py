@@ -66,7 +66,20 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     engine = create_async_engine(url, pool_size=2 * pool_size, max_overflow=0, pool_recycle=1800,
                                  hide_parameters=True)
     _ping_when_idle(engine, PING_IF_IDLE_S)
+    _plain_savepoints(engine)
     return engine
+
+
+def _plain_savepoints(engine: AsyncEngine) -> None:
+    """SAVEPOINT, RELEASE and ROLLBACK TO sent as the plain SQL they are: SQLAlchemy compiles its
+    savepoint clauses anew every time (they have no cache key), several times the cost of the
+    statement itself on SQLite; a turn takes one savepoint per case action. The names are
+    SQLAlchemy's own (sa_savepoint_N)."""
+    dialect = engine.dialect
+    dialect.do_savepoint = lambda connection, name: connection.exec_driver_sql(f"SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda connection, name: connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+    dialect.do_rollback_to_savepoint = (
+        lambda connection, name: connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}"))
 
 
 def _ping_when_idle(engine: AsyncEngine, idle_s: float) -> None:
@@ -305,6 +318,7 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         # One pooled connection: SQLite has one writer anyway, and a single connection avoids
         # "database is locked" under concurrent turns. Sessions must therefore never nest.
         engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, hide_parameters=True)
+    _plain_savepoints(engine)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
