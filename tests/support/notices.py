@@ -58,12 +58,13 @@ class NoticeWorld:
         return self
 
     def worker(self, name: str = "w1", *, policy: RetryPolicy | None = None, timeout_s: float = 5.0,
-               pace=None, **tuning) -> NoticeWorker:
+               pace=None, clock=None, **tuning) -> NoticeWorker:
         sender = ConnectorSender(self.adapter, self.settings.app_id, timeout_s)
         values = dict(poll_s=0.02, batch=20, concurrency=8)
         values.update(tuning)
+        extra = {"clock": clock} if clock is not None else {}
         return NoticeWorker(self.outbox, self.subscriptions, sender, policy or fast_policy(), name=name,
-                            tuning=WorkerTuning(**values), pace=pace)
+                            tuning=WorkerTuning(**values), pace=pace, **extra)
 
     async def queue_plain(self, count: int, now, *, lanes: int = 10, prefix: str = "n") -> None:
         """`count` simple notices spread over `lanes` lanes, in one transaction."""
