@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.db import autocommit, one_statement
 from .state_tables import BotStateRow
+from .turn_guards import held_connection
 from bot.dialect import upsert_statement
 from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import current_unit, engine_of, reading
@@ -35,6 +36,9 @@ _STATE = BotStateRow.__table__
 _READ_ONE = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(_STATE.c.key == bindparam("key"))
 _READ_MANY = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(
     _STATE.c.key.in_(bindparam("keys", expanding=True)))
+# The read on the connection that holds the conversation's lock (PostgreSQL, turn_guards.held_connection),
+# before the turn's transaction opens: straight to asyncpg.
+_HELD_READ = f"SELECT key, document, etag FROM {_STATE.name} WHERE key = ANY($1::text[])"
 _UPDATE_IF_CURRENT = (
     update(_STATE)
     .where(_STATE.c.key == bindparam("k"), _STATE.c.etag == bindparam("expected"))
@@ -184,6 +188,11 @@ class SqlStorage(Storage):
         keys = list(keys)
         if not keys:
             return {}
+        held = held_connection()
+        unit = current_unit()
+        if held is not None and (unit is None or not unit.is_open):
+            rows = await held.fetch(_HELD_READ, keys)  # (key, document, etag)
+            return {key: _decode(document, etag) for key, document, etag in rows}
         statement, params = (_READ_ONE, {"key": keys[0]}) if len(keys) == 1 else (_READ_MANY, {"keys": keys})
         async with reading(self._autocommit) as conn:
             rows = (await conn.execute(statement, params)).all()

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import logging
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
@@ -45,10 +46,18 @@ class TenantAllowlist(Middleware):
         return None
 
 
-# turn_state key: the PostgreSQL connection (asyncpg, autocommit) that holds the conversation's
-# advisory lock for this turn. AtomicTurns reads and updates the turn's journal entry on it: the same
-# database and the same autocommit as a pooled connection, without taking two more from the pool.
-HELD_CONNECTION = "larmlotsen.conversation_lock_connection"
+# The PostgreSQL connection (asyncpg, autocommit) that holds the conversation's advisory lock for the
+# turn running in this task. The turn's journal look-up and count of replies sent (turns.py) and its
+# dialog-state read before the turn's transaction opens (storage.py) use it: the same database and
+# the same autocommit as a pooled connection, without taking more from the pool.
+# It is emptied when the turn ends, so a task started during the turn never uses it afterwards.
+_held: ContextVar[list | None] = ContextVar("larmlotsen_conversation_lock_connection", default=None)
+
+
+def held_connection():
+    """The asyncpg connection holding this turn's conversation lock (PostgreSQL), else None."""
+    held = _held.get()
+    return held[0] if held else None
 
 
 def _lock_number(conversation_id: str) -> int:
@@ -76,9 +85,14 @@ class ConversationSerializer(Middleware):
         if conversation is None or not conversation.id:
             return await logic()
         async with self._local_lock(conversation.id), self._shared_lock(conversation.id) as held:
-            if held is not None:
-                context.turn_state[HELD_CONNECTION] = held
-            return await logic()
+            holder = [held] if held is not None else None
+            token = _held.set(holder)
+            try:
+                return await logic()
+            finally:
+                _held.reset(token)
+                if holder:
+                    holder.clear()
 
     @asynccontextmanager
     async def _local_lock(self, key: str):

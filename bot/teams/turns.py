@@ -41,7 +41,7 @@ from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
-from .turn_guards import HELD_CONNECTION
+from .turn_guards import held_connection
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expand
 
 
 # The same look-up and count in PostgreSQL's own words, for the connection that holds the
-# conversation's lock (turn_guards.HELD_CONNECTION): straight to asyncpg, one round trip each.
+# conversation's lock (turn_guards.held_connection): straight to asyncpg, one round trip each.
 _HELD_LOOKUP = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
                 "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
 _HELD_COUNT_SENT = f"UPDATE {_JOURNAL.name} SET replies_sent = $1 WHERE key = $2"
@@ -191,7 +191,7 @@ class AtomicTurns(Middleware):
         if is_proactive(context.activity):
             return await logic()
         key, conversation = activity_key(context), conversation_key(context)
-        entry, earlier = await self._look_up(key, conversation, context.turn_state.get(HELD_CONNECTION))
+        entry, earlier = await self._look_up(key, conversation, held_connection())
         if entry is not None:
             log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
                      context.activity.id, len(entry.unsent), len(entry.replies))
@@ -253,10 +253,10 @@ class AtomicTurns(Middleware):
             log.warning("activity id=%s: reply %d of %d not delivered (%s); the turn is saved, the reply is kept",
                         context.activity.id, already_sent + sent + 1, already_sent + len(replies),
                         error.__class__.__name__)
-            await self._count_sent(key, already_sent + sent, context.turn_state.get(HELD_CONNECTION))
+            await self._count_sent(key, already_sent + sent, held_connection())
             raise RepliesNotDelivered(context.activity.id) from error
         if replies:
-            await self._count_sent(key, already_sent + sent, context.turn_state.get(HELD_CONNECTION))
+            await self._count_sent(key, already_sent + sent, held_connection())
 
     async def _count_sent(self, key: str | None, sent: int, held=None) -> None:
         if key is None:
