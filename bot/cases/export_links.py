@@ -21,7 +21,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.teams.state_tables import ExportLinkUseRow
+from .tables import ExportLinkUseRow
 
 
 @dataclass(frozen=True)

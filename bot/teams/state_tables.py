@@ -1,5 +1,5 @@
-"""Tables of the Bot Framework side: dialog/user state, processed activity ids, used export links;
-and the one statement other rooms run on the stored state (retention editing documents)."""
+"""Tables of the Bot Framework side: dialog/user state and the journal of turns; and the one statement
+other rooms run on the stored state (retention editing documents)."""
 
 from __future__ import annotations
 
@@ -44,18 +44,6 @@ class ProcessedActivityRow(Base):
     reply_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     replies_sent: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     invoke_response: Mapped[str | None] = mapped_column(Text)  # JSON: {"status": …, "body": …}
-
-
-class ExportLinkUseRow(Base):
-    """An export download link that has been used: each link downloads once."""
-
-    __tablename__ = "export_link_uses"
-
-    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    admin_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    # After this the link is refused anyway, and the row is forgotten by the housekeeping.
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
 
 async def edit_state_documents(session, mentioning: list[str], edit: Callable[[Any], int]) -> int:
