@@ -334,14 +334,7 @@ def markdown(results: list[LevelResult], rows: list[dict]) -> str:
         base = levels[0]
         lines += [f"**{store}**", "", "| figure | " + " | ".join(f"{r.cases:,} cases ({r.open_cases} open)" for r in levels)
                   + " |", "|---|" + "---:|" * len(levels)]
-        for key, label in FIGURES:
-            cells = []
-            for r in levels:
-                value = r.figures.get(key, float("nan"))
-                ratio = f" ({value / base.figures[key]:.2f}×)" if r is not base and base.figures.get(key) else ""
-                cells.append(f"{value}{ratio}")
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        for key, label in CPU_FIGURES:
+        for key, label in FIGURES + CPU_FIGURES:
             cells = []
             for r in levels:
                 value = r.figures.get(key, float("nan"))

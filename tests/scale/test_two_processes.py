@@ -126,11 +126,8 @@ async def _state_document(conn: asyncpg.Connection, chat: teams.Conversation) ->
 async def database():
     if not await pg.reachable():
         pytest.skip(pg.SKIP_REASON + " (two bot processes need a shared PostgreSQL database)")
-    url = await pg.create_database()
-    try:
+    async with pg.temporary_database() as url:
         yield url
-    finally:
-        await pg.drop_database(url)
 
 
 async def test_two_processes_share_conversations_without_lost_or_duplicated_steps(database, tmp_path):
