@@ -13,8 +13,9 @@ marks the lettered preparation steps of a new order (the page numbers only steps
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 
+from .timefmt import clock_text
 from .model import (
     BeforeClosing,
     Choice,
@@ -75,7 +76,14 @@ SETTING_BASIS = {
     "immediate_within_hours": "påminnelse efter {value} arbetstimmar (inställning)",
     "install_feedback_working_days": "sidan anger ingen tid – påminnelse efter {value} arbetsdagar (inställning)",
     "reminder_lead_minutes": "påminnelse {value} minuter före tidsgränsen (inställning)",
+    # The page says nothing of a daily digest: its time is the bot's own.
+    "digest_time": "vardagar från kl. {value} (inställning)",
 }
+
+
+def digest_schedule(digest_time: time) -> str:
+    """When the daily digest comes, as a setting: "vardagar från kl. 08:30 (inställning)"."""
+    return SETTING_BASIS["digest_time"].format(value=clock_text(digest_time))
 
 
 def _email_trygghetsjour(purpose: str, mail: str) -> Contact:
