@@ -62,10 +62,14 @@ BASIS_PRIORITY_PHONE = (
 )
 BASIS_DECLINE = "Sidan: meddelas omgående till Stockholms trygghetsjour via e-post, trygghetslarm@stockholm.se."
 # Ändringar i larmkedjan: the page links an e-service the bot does not have, and names no e-mail.
+S_ALARM_CHAIN = "Här kan hemtjänstutförare meddela ändringar i larmkedjor till Stockholms trygghetsjour."
 ALARM_CHAIN_NO_CHANNEL = (
     "Sidan hänvisar till stadens e-tjänst för ändringar i larmkedjan (länken finns på stadens sida, inte i "
     "Larmlotsen). Sidan anger ingen e-post eller telefon för det här steget."
 )
+# Page sentences whose channel is a link on the city's page that the bot does not have: no card
+# and no quick answer offers an address with them (the page names none); each shows its note.
+CHANNEL_ONLY_ON_PAGE = {S_ALARM_CHAIN: ALARM_CHAIN_NO_CHANNEL}
 
 # Settings shown to users, with what they stand for ({value} is filled in from configuration).
 # The page gives no opening hours ("se meny till höger"), no interval for "omgående" and no time
@@ -769,8 +773,8 @@ ALARM_CHAIN = Routine(
         Step(
             "report_to_trygghetsjour",
             "Meddela ändringen i larmkedjan till Stockholms trygghetsjour",
-            instruction=ALARM_CHAIN_NO_CHANNEL,
-            source="Här kan hemtjänstutförare meddela ändringar i larmkedjor till Stockholms trygghetsjour.",
+            instruction=CHANNEL_ONLY_ON_PAGE[S_ALARM_CHAIN],
+            source=S_ALARM_CHAIN,
         ),
     ),
     done_message="Ändringen i larmkedjan är meddelad.",
