@@ -95,3 +95,13 @@ async def test_the_digest_and_the_notice_commands_tell_the_digest_time_as_a_sett
     assert "Dagens ärenden kommer vardagar från kl. 07:45 (inställning)." in text
     # Its "senast" and "försenat" times rest on the closing time, a setting too.
     assert "Grund för tiderna: om installation och service stänger kl. 17:00 (inställning)." in text
+
+
+async def test_the_team_s_case_list_says_what_its_deadlines_rest_on(channel_bot, connector):
+    channel = await subscribe(channel_bot, connector)
+    chat = await start_provider_change_with_lock(channel_bot)
+    await say(channel_bot, chat, "klar")  # next: contact installation och service five working days before
+    await say(channel_bot, channel, "mina ärenden")
+    listed = next(str(s.cards[0]) for s in reversed(connector.sent) if s.cards and "Teamets öppna ärenden" in str(s.cards[0]))
+    assert "senast 13 jan 2027 kl. 17:00" in listed
+    assert "Grund för tiderna: om installation och service stänger kl. 17:00 (inställning)." in listed
