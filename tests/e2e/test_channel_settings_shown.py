@@ -49,7 +49,7 @@ async def say(bot, chat, text: str) -> None:
     await bot.post(teams.message(chat, bot.service_url, text))
 
 
-async def subscribe(bot, connector) -> None:
+async def subscribe(bot, connector):
     channel = teams.channel()
     await say(bot, channel, "notiser här")
     await say(bot, channel, "mitt team")
