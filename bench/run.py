@@ -103,7 +103,7 @@ async def _conversation(number: int, client: BotClient, connector: BenchConnecto
             await asyncio.sleep(0.05)
 
 
-async def measure(bot: processes.BotProcess, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
+async def measure(bot: processes.MeasuredBot, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
                   conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
     walk = walk_echo if bot.name in processes.BASELINES else walk_routine
     recorder = Recorder()
@@ -155,12 +155,12 @@ def _start_profiler(bot, store, conversations, connector, window_s, profile_dir)
 # --- processes and databases ------------------------------------------------------------------
 
 
-async def start_measured(factory, restarts: int) -> tuple[processes.BotProcess, list[float], list[float]]:
+async def start_measured(factory, restarts: int) -> tuple[processes.MeasuredBot, list[float], list[float]]:
     """Start the bot `1 + restarts` times; return the last one, still running, and every cold start
     (wall time and the process's CPU time)."""
     times, cpu_times = [], []
     for attempt in range(1 + restarts):
-        bot = await factory().start()
+        bot = await factory().start_timed()
         times.append(bot.cold_start_s)
         cpu_times.append(bot.cold_start_cpu_s)
         if attempt < restarts:
@@ -169,7 +169,7 @@ async def start_measured(factory, restarts: int) -> tuple[processes.BotProcess, 
     return bot, times, cpu_times
 
 
-async def idle_rss(bot: processes.BotProcess, settle_s: float = 1.5) -> float:
+async def idle_rss(bot: processes.MeasuredBot, settle_s: float = 1.5) -> float:
     await asyncio.sleep(settle_s)
     return round(procstat.rss_mib(bot.pid), 1)
 

@@ -220,7 +220,7 @@ async def measure_over_http(url: str, store: str, state: FillState, result: Leve
                             http, connector) -> None:
     log_path = plan.log_dir / f"scale-{store}-{result.size}.log"
     bot = await processes.larmlotsen(url, log_path, plan.bot_cpus, ADMIN_IDS=ADMIN.aad_object_id,
-                                     REMINDER_SCAN_SECONDS="3600", RETENTION_MONTHS=str(RETENTION_MONTHS)).start()
+                                     REMINDER_SCAN_SECONDS="3600", RETENTION_MONTHS=str(RETENTION_MONTHS)).start_timed()
     try:
         walk = await measure(bot, store, http, connector, plan.walk_conversations, plan.warmup_s, plan.window_s, None)
         result.figures.update(routine_turn_cpu_ms=walk.cpu_ms_per_turn, routine_turn_p99_ms=walk.p99_ms)
@@ -334,14 +334,7 @@ def markdown(results: list[LevelResult], rows: list[dict]) -> str:
         base = levels[0]
         lines += [f"**{store}**", "", "| figure | " + " | ".join(f"{r.cases:,} cases ({r.open_cases} open)" for r in levels)
                   + " |", "|---|" + "---:|" * len(levels)]
-        for key, label in FIGURES:
-            cells = []
-            for r in levels:
-                value = r.figures.get(key, float("nan"))
-                ratio = f" ({value / base.figures[key]:.2f}×)" if r is not base and base.figures.get(key) else ""
-                cells.append(f"{value}{ratio}")
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-        for key, label in CPU_FIGURES:
+        for key, label in FIGURES + CPU_FIGURES:
             cells = []
             for r in levels:
                 value = r.figures.get(key, float("nan"))

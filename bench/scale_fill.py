@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.cases.service import _case_values, _event_values
+from bot.cases.repository import case_values, event_values
 from bot.domain.reference import format_reference
 from bot.cases.tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 from bot.domain import Actor, CaseEngine
@@ -115,10 +115,10 @@ def make_case(engine: CaseEngine, rng: random.Random, *, reference: str, team: i
 
 
 def _row_values(case: Case, case_id: int) -> tuple[dict, list[dict]]:
-    values = _case_values(case)
+    values = case_values(case)
     values.update(id=case_id, version=len(case.events), status=case.status.value, updated_at=case.events[-1].at)
     values["ended_at"] = None if case.is_open else case.events[-1].at
-    return values, [_event_values(case_id, event) for event in case.events]
+    return values, [event_values(case_id, event) for event in case.events]
 
 
 _TEMPLATES = 400  # ended cases made by the engine, then laid out again at other times and teams

@@ -21,44 +21,40 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from dateutil.relativedelta import relativedelta  # noqa: E402
-from sqlalchemy import and_, or_, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from bench.run import create_pg_database, drop_pg_database  # noqa: E402
 from bench.scale import DEFAULT_PG_ADMIN_URL, RETENTION_MONTHS  # noqa: E402
 from bench.scale_fill import FillState, channel_conversation, fill_channels, fill_level, team_id, user_actor  # noqa: E402
-from bot.cases import service  # noqa: E402
-from bot.cases.tables import CaseRow  # noqa: E402
+from bot.cases import repository  # noqa: E402
 from bot.db import create_engine, migrate  # noqa: E402
 from bot.domain import CaseEngine  # noqa: E402
 
-_CASES, _EVENTS = service._CASES, service._EVENTS
+_CASES, _EVENTS = repository._CASES, repository._EVENTS
 
 
 def statements(now: datetime, reference: str) -> list[tuple[str, object]]:
-    """The statements as the bot builds them (bot/cases/service.py, reports.py, retention.py)."""
-    is_open = CaseRow.status == "open"
-    team = or_(CaseRow.team_id == team_id(7), CaseRow.conversation_id == channel_conversation(7))
-    open_in_team = or_(and_(is_open, CaseRow.team_id == team_id(7)),
-                       and_(is_open, CaseRow.conversation_id == channel_conversation(7)))
-    user = service._involving(user_actor(7, 1).id)
-    ended = and_(CaseRow.ended_at >= now - timedelta(days=30), team)
+    """The statements as the bot builds them (bot/cases/repository.py)."""
+    is_open = repository.open_and()
+    open_in_team = repository.open_in(team_id(7), channel_conversation(7))
+    user = repository.involving(user_actor(7, 1).id)
+    ended = repository.ended_since(now - timedelta(days=30), team_id(7), channel_conversation(7), None)
     start = now - timedelta(days=30)
 
     def events_of(condition):
         ids = select(_CASES.c.id).where(condition).scalar_subquery()
-        return service._EVENT_COLUMNS.where(_EVENTS.c.case_id.in_(ids)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+        return repository._EVENT_COLUMNS.where(_EVENTS.c.case_id.in_(ids)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
 
     return [
-        ("reminder scan: every open case", service._CASE_COLUMNS.where(is_open).order_by(_CASES.c.id)),
+        ("reminder scan: every open case", repository._CASE_COLUMNS.where(is_open).order_by(_CASES.c.id)),
         ("reminder scan: their events", events_of(is_open)),
-        ("`mina ärenden` in a channel: the team's open cases", service._CASE_COLUMNS.where(open_in_team)),
+        ("`mina ärenden` in a channel: the team's open cases", repository._CASE_COLUMNS.where(open_in_team)),
         ("`mina ärenden` in a channel: their events", events_of(open_in_team)),
-        ("`mina ärenden` in personal chat: the user's open cases", service._CASE_COLUMNS.where(and_(is_open, user))),
-        ("`ärende TL-…`: a case and its events", service._CASE_WITH_EVENTS.params(reference=reference)),
-        ("`statistik`: the team's cases ended in 30 days", service._CASE_COLUMNS.where(ended)),
+        ("`mina ärenden` in personal chat: the user's open cases", repository._CASE_COLUMNS.where(repository.open_and(user))),
+        ("`ärende TL-…`: a case and its events", repository._CASE_WITH_EVENTS.params(reference=reference)),
+        ("`statistik`: the team's cases ended in 30 days", repository._CASE_COLUMNS.where(ended)),
         ("`statistik`: their events", events_of(ended)),
-        ("export of a month", select(_CASES, _EVENTS).join(_EVENTS, _EVENTS.c.case_id == _CASES.c.id)
-         .where(_EVENTS.c.at >= start, _EVENTS.c.at < now).order_by(_EVENTS.c.at, _CASES.c.reference, _EVENTS.c.seq)),
+        ("export of a month", repository._EXPORT.params(begin=start, finish=now)),
         ("retention purge: what to delete", select(_CASES.c.id, _CASES.c.reference).where(
             _CASES.c.ended_at.is_not(None), _CASES.c.ended_at < now - relativedelta(months=RETENTION_MONTHS))),
     ]

@@ -11,13 +11,14 @@ import asyncio
 import json
 import logging
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 
 from . import __version__
 from .composition import Runtime, build_runtime
+from .cases.export_links import claim_export_link
 from .config import Settings
 from .db import migrate, ping
 from .domain.clock import Clock, system_clock
@@ -229,7 +230,7 @@ async def export_download(request: web.Request) -> web.Response:
     if grant.admin_id.lower() not in {admin.lower() for admin in runtime.settings.admin_ids}:
         log.warning("audit export link refused: its admin is no longer on ADMIN_IDS")
         return web.json_response({"error": "the link is invalid or has expired"}, status=403)
-    if not await _claim_export_link(runtime, grant, now):
+    if not await claim_export_link(runtime.sessions, grant, now):
         log.warning("audit export link %s…: a second download refused", grant.link_id[:6])
         return web.json_response({"error": "the link has already been used; ask for a new export"}, status=410)
     csv_text = await runtime.cases.export_events_csv(grant.start, grant.end)
@@ -237,21 +238,6 @@ async def export_download(request: web.Request) -> web.Response:
     filename = f"larmlotsen-{grant.start}-{grant.end}.csv"
     return web.Response(body=("\ufeff" + csv_text).encode("utf-8"), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-async def _claim_export_link(runtime: Runtime, grant, now: datetime) -> bool:
-    """Mark the link used; False when it already was (by this or another instance)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from .teams.state_tables import ExportLinkUseRow
-
-    try:
-        async with runtime.sessions.begin() as session:
-            session.add(ExportLinkUseRow(link_id=grant.link_id, admin_id=grant.admin_id, used_at=now,
-                                         expires_at=grant.expires))
-        return True
-    except IntegrityError:
-        return False
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 
-
 from bot.domain import plain_text
-from bot.domain.timefmt import day_text, local_time  # noqa: F401 - the one date format, re-exported
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain import Case
+from bot.domain.timefmt import local_time
 
 from . import wording as w
-from .base import adaptive_card, container, heading, literal, local_time, page_deadline, submit, subtle, text_block
+from .base import adaptive_card, container, heading, literal, page_deadline, submit, subtle, text_block
 
 MAX_LISTED = 15
 

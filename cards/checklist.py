@@ -10,18 +10,17 @@ from typing import Mapping
 from urllib.parse import quote
 
 from bot.domain import Case, Contact, DeadlineView, Step
+from bot.domain.timefmt import day_text, local_time
 
 from . import wording as w
 from .base import (
     adaptive_card,
     container,
-    day_text,
     execute,
     fact_set,
     form_links,
     heading,
     literal,
-    local_time,
     open_url,
     submit,
     subtle,

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain import Case, CaseEvent, Contact
+from bot.domain.timefmt import day_text, local_time
 
 from . import wording as w
 from .checklist import mail_link
 from .base import (
     adaptive_card,
     container,
-    day_text,
     fact_set,
     heading,
     literal,
-    local_time,
     open_url,
     page_deadline,
     submit,

@@ -14,11 +14,11 @@ from botbuilder.core import TurnContext
 
 from bot.cases.export_links import ExportLinks
 from bot.cases.reports import team_statistics
+from bot.domain.timefmt import day_text
 from bot.teams.activity import card_activity, place_of
 from bot.teams.identity import actor_of, is_verified, tenant_of
 from cards import wording as cw
 from cards.admin import export_card, statistics_card
-from cards.base import day_text
 from dialogs.commands import Command
 
 from . import wording as w

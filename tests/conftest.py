@@ -21,11 +21,8 @@ async def database_url(request, tmp_path):
         return
     if not await pg.reachable():
         pytest.skip(pg.SKIP_REASON)
-    url = await pg.create_database()
-    try:
+    async with pg.temporary_database() as url:
         yield url
-    finally:
-        await pg.drop_database(url)
 
 
 @pytest.fixture

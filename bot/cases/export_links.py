@@ -17,6 +17,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .tables import ExportLinkUseRow
+
 
 @dataclass(frozen=True)
 class ExportGrant:
@@ -62,3 +68,19 @@ class ExportLinks:
 
     def _sign(self, body: str) -> str:
         return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:24])
+
+
+async def claim_export_link(sessions: async_sessionmaker, grant: ExportGrant, now: datetime) -> bool:
+    """Mark the link used; False when it already was (by this or another instance)."""
+    try:
+        async with sessions.begin() as session:
+            session.add(ExportLinkUseRow(link_id=grant.link_id, admin_id=grant.admin_id, used_at=now,
+                                         expires_at=grant.expires))
+        return True
+    except IntegrityError:
+        return False
+
+
+async def forget_expired_export_links(session: AsyncSession, now: datetime) -> int:
+    """Forget the used links that have expired (they are refused anyway)."""
+    return (await session.execute(delete(ExportLinkUseRow).where(ExportLinkUseRow.expires_at < now))).rowcount or 0

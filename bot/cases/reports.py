@@ -14,27 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from .tables import CaseEventRow, CaseRow
+from . import repository
 from bot.domain import Case, CaseEngine, plain_text
 
 EXPORT_COLUMNS = ("ärende", "rutin", "status", "team", "kundreferens", "händelse_nr", "händelse", "steg",
                   "text", "utförd_av_id", "utförd_av", "tidpunkt_utc")
-
-
-# Plain columns, not ORM objects: building two objects per exported event cost more than the query
-# (docs/performance.md, export at 100,000 cases). The period is read on ix_case_events_at.
-_CASES, _EVENTS = CaseRow.__table__, CaseEventRow.__table__
-_EXPORT = (
-    select(_CASES.c.reference, _CASES.c.routine_key, _CASES.c.status, _CASES.c.team_id, _CASES.c.customer_ref,
-           _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.step_id, _EVENTS.c.text, _EVENTS.c.actor_id,
-           _EVENTS.c.actor_name, _EVENTS.c.at)
-    .select_from(_CASES.join(_EVENTS, _EVENTS.c.case_id == _CASES.c.id))
-    .where(_EVENTS.c.at >= bindparam("begin"), _EVENTS.c.at < bindparam("finish"))
-    .order_by(_EVENTS.c.at, _CASES.c.reference, _EVENTS.c.seq)
-)
 
 
 def _day_bounds(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -48,7 +34,7 @@ async def export_events_csv(sessions: async_sessionmaker, engine: CaseEngine, st
     """Every event recorded in the period (local days, inclusive), with its case, as CSV."""
     begin, finish = _day_bounds(start, end, engine.calendar.zone)
     async with sessions() as session:
-        rows = (await session.execute(_EXPORT, {"begin": begin, "finish": finish})).all()
+        rows = await repository.events_between(session, begin, finish)  # plain columns, see repository
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)

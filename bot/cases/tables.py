@@ -1,4 +1,5 @@
-"""Tables of the case log: cases, their append-only events, and the per-year reference counter.
+"""Tables of the case log: cases, their append-only events, the per-year reference counter; and the
+used audit-export links (bot/cases/export_links.py).
 
 The events are the truth; `cases.status` and `cases.version` are a projection kept in the same
 transaction so that "open cases of this team" is a plain indexed query.
@@ -75,3 +76,15 @@ class CaseReferenceCounterRow(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ExportLinkUseRow(Base):
+    """An export download link that has been used: each link downloads once."""
+
+    __tablename__ = "export_link_uses"
+
+    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    admin_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    # After this the link is refused anyway, and the row is forgotten by the housekeeping.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

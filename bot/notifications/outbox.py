@@ -84,6 +84,25 @@ def _wake_after_commit(session: AsyncSession, wake: Callable[[], None]) -> None:
     event.listen(sync_session, "after_rollback", lambda s: s.info.pop("notices_wake", None), once=True)
 
 
+async def withdraw_case_notices(session: AsyncSession, references: list[str], now: datetime) -> None:
+    """The cases are purged: what was still to be posted about them is not posted any more, and the
+    finished notices about them are forgotten (they carry the cases' text)."""
+    await session.execute(update(NoticeRow).where(NoticeRow.case_reference.in_(references), NoticeRow.status == PENDING)
+                          .values(status=CANCELLED, finished_at=now, last_error="case purged",
+                                  claimed_until=None, claimed_by=None, message={}))
+    await session.execute(delete(NoticeRow).where(NoticeRow.case_reference.in_(references), NoticeRow.status != PENDING))
+
+
+async def case_cards_of(session: AsyncSession, references: list[str]) -> list[CaseCardRow]:
+    """The posted cards of these cases, in every channel."""
+    return list((await session.execute(select(CaseCardRow).where(CaseCardRow.case_reference.in_(references))))
+                .scalars().all())
+
+
+async def forget_case_cards(session: AsyncSession, references: list[str]) -> None:
+    await session.execute(delete(CaseCardRow).where(CaseCardRow.case_reference.in_(references)))
+
+
 class Outbox:
     def __init__(self, sessions: async_sessionmaker) -> None:
         self._sessions = sessions

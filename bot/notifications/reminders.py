@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.cases.service import CaseService
-from bot.cases.tables import CaseRow
+from bot.cases import repository
 from bot.domain import Actor, Case, DomainError, StepDeadline
 from bot.domain.clock import Clock, system_clock, utc
 from bot.domain.routines import digest_schedule
@@ -169,12 +169,9 @@ class ReminderScanner:
 
     async def _abandoned(self, channel: NoticeChannel) -> list[tuple[str, datetime]]:
         """Open cases of the channel's team marked abandoned by retention, with their purge time."""
-        where = CaseRow.team_id if channel.kind == "channel" else CaseRow.conversation_id
+        place = {"team_id": channel.scope} if channel.kind == "channel" else {"conversation_id": channel.scope}
         async with self.sessions() as session:
-            rows = (await session.execute(
-                select(CaseRow.reference, CaseRow.abandoned_at)
-                .where(where == channel.scope, CaseRow.status == "open", CaseRow.abandoned_at.is_not(None))
-                .order_by(CaseRow.abandoned_at, CaseRow.reference))).all()
+            rows = await repository.abandoned_open_cases(session, **place)
         return [(row.reference, utc(row.abandoned_at) + self.abandoned_grace) for row in rows]
 
     async def _digests_not_queued(self, channels: list[NoticeChannel], now: datetime) -> list[NoticeChannel]:

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.cases import repository
 from bot.dialect import upsert
 from bot.domain import Case
 from bot.domain.clock import utc
@@ -170,6 +171,21 @@ class Subscriptions:
                     row.updated_at = now  # still here: retention keeps the row (once a day is enough)
         except IntegrityError:
             pass  # the same user's other message inserted the row a moment ago: both name the same team
+
+
+async def purge_idle_channels(session: AsyncSession, cutoff: datetime) -> int:
+    """Forget notice channels untouched since `cutoff` whose team or chat has no case activity since."""
+    scope = NoticeChannelRow.scope
+    result = await session.execute(delete(NoticeChannelRow).where(NoticeChannelRow.updated_at < cutoff,
+                                                                  ~repository.case_touched_in(scope, cutoff)))
+    return result.rowcount or 0
+
+
+async def purge_idle_home_teams(session: AsyncSession, cutoff: datetime) -> int:
+    """Forget the home teams of people who have neither used the bot in a channel nor acted on a case since."""
+    result = await session.execute(delete(HomeTeamRow).where(HomeTeamRow.updated_at < cutoff,
+                                                             ~repository.acted_on_a_case(HomeTeamRow.user_id, cutoff)))
+    return result.rowcount or 0
 
 
 async def home_team_for(sessions: async_sessionmaker, actor_id: str) -> str | None:

@@ -1,10 +1,14 @@
-"""Tables of the Bot Framework side: dialog/user state, processed activity ids, used export links."""
+"""Tables of the Bot Framework side: dialog/user state and the journal of turns; and the one statement
+other rooms run on the stored state (retention editing documents)."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import datetime
+from typing import Any, Callable
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, text
+from sqlalchemy import DateTime, Index, Integer, String, Text, or_, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base
@@ -42,13 +46,19 @@ class ProcessedActivityRow(Base):
     invoke_response: Mapped[str | None] = mapped_column(Text)  # JSON: {"status": …, "body": …}
 
 
-class ExportLinkUseRow(Base):
-    """An export download link that has been used: each link downloads once."""
-
-    __tablename__ = "export_link_uses"
-
-    link_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    admin_id: Mapped[str] = mapped_column(String(64), nullable=False)
-    used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    # After this the link is refused anyway, and the row is forgotten by the housekeeping.
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+async def edit_state_documents(session, mentioning: list[str], edit: Callable[[Any], int]) -> int:
+    """Let `edit` change, in place, each stored state document that holds one of the strings as a
+    JSON string; it returns how many entries it changed. A changed document is written back with a
+    new eTag, so a turn holding the old state must reload it. Returns the sum of the changes."""
+    if not mentioning:
+        return 0
+    changed = 0
+    mentions = or_(*(BotStateRow.document.contains(json.dumps(word, ensure_ascii=False)) for word in mentioning))
+    for row in (await session.execute(select(BotStateRow).where(mentions))).scalars().all():
+        document = json.loads(row.document)
+        count = edit(document)
+        if count:
+            changed += count
+            row.document = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+            row.etag = uuid.uuid4().hex
+    return changed

@@ -71,11 +71,18 @@ def _set_etag(item, etag: str) -> None:
 # 2-4 times a turn). Plain JSON values, the dialog stack's two classes and shared references are
 # written and read here exactly as jsonpickle writes and reads them (same "py/object" and "py/id"
 # tags, same numbering); anything else falls back to jsonpickle itself.
+#
+# jsonpickle writes a user dict's keys as they are, so a key such as "py/id" or "py/tuple" would be
+# read back as its tag (a shared reference, a tuple). The fast path escapes every user key that
+# starts with "py/" or with the escape itself by putting _ESCAPE in front, and takes one off when
+# reading: any JSON state round-trips exactly, and a document without such keys is jsonpickle's own.
 
 _FAST_CLASSES = {DialogState: "botbuilder.dialogs.dialog_state.DialogState",
                  DialogInstance: "botbuilder.dialogs.dialog_instance.DialogInstance"}
 _FAST_NAMES = {name: cls for cls, name in _FAST_CLASSES.items()}
 _PLAIN = (str, int, float, bool, type(None))
+_ESCAPE = "\x00"
+_ESCAPED_PREFIXES = ("py/", _ESCAPE)
 
 
 class _NotPlain(Exception):
@@ -101,6 +108,8 @@ def _flatten_fast(root):
         for key, item in (value if kind is dict else value.__dict__).items():
             if type(key) is not str:
                 raise _NotPlain
+            if key.startswith(_ESCAPED_PREFIXES):
+                key = _ESCAPE + key
             flat[key] = visit(item)
         return flat
 
@@ -137,6 +146,8 @@ def _restore_fast(flat):
                 if key == "py/object":
                     continue
                 raise _NotPlain
+            if key.startswith(_ESCAPE):
+                key = key[1:]
             attributes[key] = visit(item)
         return restored
 

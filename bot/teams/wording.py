@@ -1,5 +1,7 @@
-"""Every Swedish sentence the bot layer says, in one place so it can be reviewed by someone who
-knows the routine. (Routine wording lives with the routine data in bot/domain.)"""
+"""Every Swedish sentence the Teams edge (bot/teams/) says on its own, before or around any dialog:
+the welcome, a tenant refused, the apology after a failed turn, a reply that did not arrive. In one
+place so it can be reviewed by someone who knows the routine; the dialogs' replies are in
+dialogs/wording.py, the cards' words in cards/wording.py, the engine's messages in bot/domain/wording.py."""
 
 WELCOME_PERSONAL = (
     "Hej! Jag är Larmlotsen. Jag guidar dig genom stadens rutiner för trygghetslarm och "

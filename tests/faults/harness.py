@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +16,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from sqlalchemy import text
 
+from tests.support.bot_process import BotProcess, larmlotsen
 from tests.support.connector import FakeConnector, SentActivity
 from tests.support.ports import free_port
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CARD = "application/vnd.microsoft.card.adaptive"
 APOLOGY_NOTHING_SAVED = "ingenting sparades"
 
@@ -32,66 +28,9 @@ APOLOGY_NOTHING_SAVED = "ingenting sparades"
 # --- the bot process ------------------------------------------------------------------------------
 
 
-class BotProcess:
+def bot_process(database_url: str, log_dir: Path, name: str = "bot", **env) -> BotProcess:
     """`python -m bot` on a fixed port; `kill()` is SIGKILL, `start()` brings it back on that port."""
-
-    def __init__(self, database_url: str, log_dir: Path, name: str = "bot", **env) -> None:
-        self.name = name
-        self.port = free_port()
-        self.database_url = database_url
-        self.log_path = log_dir / f"{name}.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(self.port), "HOST": "127.0.0.1",
-                    "DB_POOL_SIZE": "5", "LOG_LEVEL": "INFO", **{k: str(v) for k, v in env.items()}}
-        for credential in ("MicrosoftAppId", "MicrosoftAppPassword"):
-            self.env.pop(credential, None)
-        self.popen: subprocess.Popen | None = None
-        self.starts = 0
-        self.kills = 0
-
-    @property
-    def messages_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/messages"
-
-    def start(self) -> None:
-        with open(self.log_path, "ab") as log:
-            log.write(f"\n===== start {self.starts + 1} =====\n".encode())
-            self.popen = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO_ROOT, env=self.env, stdout=log,
-                                          stderr=subprocess.STDOUT)
-        self.starts += 1
-
-    async def wait_ready(self, http: aiohttp.ClientSession, timeout_s: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.popen is not None and self.popen.poll() is None, f"{self.name} exited:\n{self.log_tail()}"
-            try:
-                async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-        raise TimeoutError(f"{self.name} not ready:\n{self.log_tail()}")
-
-    def kill(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGKILL)
-            self.popen.wait()
-            self.kills += 1
-
-    def stop(self) -> None:
-        if self.popen is not None and self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-    def log_tail(self, chars: int = 4000) -> str:
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace")
+    return larmlotsen(database_url, log_dir / f"{name}.log", name=name, **{"DB_POOL_SIZE": 5, "LOG_LEVEL": "INFO", **env})
 
 
 class Fleet:
@@ -108,7 +47,7 @@ class Fleet:
 
     def _new(self) -> BotProcess:
         self.generation += 1
-        return BotProcess(self.database_url, self.log_dir, name=f"bot-{self.generation}", **self.env)
+        return bot_process(self.database_url, self.log_dir, name=f"bot-{self.generation}", **self.env)
 
     @property
     def messages_url(self) -> str:

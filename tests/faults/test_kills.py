@@ -218,11 +218,8 @@ async def postgres_url():
     if not await pg.reachable():
         yield None
         return
-    url = await pg.create_database()
-    try:
+    async with pg.temporary_database() as url:
         yield url
-    finally:
-        await pg.drop_database(url)
 
 
 async def test_random_kills_leave_every_action_done_exactly_once(tmp_path, postgres_url):

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support import teams
 
-from .harness import BotProcess, Fault, ScriptedConnector, TeamsClient, read_cases, told_nothing_saved
+from .harness import Fault, ScriptedConnector, TeamsClient, bot_process, read_cases, told_nothing_saved
 from .walks import Walk, user_number
 
 # Each fault answers one request of the bot. The reply sender (bot/teams/connector_http.py) gives a
@@ -77,7 +77,7 @@ async def connector():
 
 
 async def test_every_turn_survives_every_reply_fault_with_one_effect(database_url, connector, tmp_path):
-    bot = BotProcess(database_url, tmp_path)
+    bot = bot_process(database_url, tmp_path)
     bot.start()
     scenarios = [(turn, fault) for turn in TURNS for fault in FAULTS]
     try:

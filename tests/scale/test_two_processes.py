@@ -7,23 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
+from collections import Counter
 
 import aiohttp
 import asyncpg
 import pytest
 
 from tests.support import pg, teams
-from tests.support.ports import free_port
+from tests.support.bot_process import BotProcess, larmlotsen
 from tests.support.cards import execute_actions
 from tests.support.connector import FakeConnector
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS = 6
 ANSWERS = {"priority": "ja", "declines_keys_and_keyless": "nej"}
 _REFERENCE = re.compile(r"TL-\d{4}-\d{4,6}")
@@ -31,59 +26,15 @@ CARD = "application/vnd.microsoft.card.adaptive"
 
 
 
-class BotProcess:
-    """`python -m bot` as a child process on its own port."""
-
-    def __init__(self, name: str, database_url: str, log_dir: Path) -> None:
-        self.name = name
-        self.port = free_port()
-        self.log_path = log_dir / f"{name}.log"
-        env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(self.port), "HOST": "127.0.0.1",
-               "DB_POOL_SIZE": "5"}
-        for credential in ("MicrosoftAppId", "MicrosoftAppPassword"):
-            env.pop(credential, None)
-        with open(self.log_path, "wb") as log:
-            self.popen = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO_ROOT, env=env, stdout=log,
-                                          stderr=subprocess.STDOUT)
-        self.turns = 0
-
-    @property
-    def messages_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/messages"
-
-    async def wait_ready(self, http: aiohttp.ClientSession, timeout_s: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.popen.poll() is None, f"{self.name} exited:\n{self.log_tail()}"
-            try:
-                async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-        raise TimeoutError(f"{self.name} not ready:\n{self.log_tail()}")
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:]
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-
-
 class Walker:
     """Posts each activity of a conversation to the next process in turn (no sticky sessions)."""
 
-    def __init__(self, http: aiohttp.ClientSession, bots: list[BotProcess], connector: FakeConnector) -> None:
+    def __init__(self, http: aiohttp.ClientSession, bots: list[BotProcess], connector: FakeConnector,
+                 turns: Counter) -> None:
         self.http = http
         self.bots = bots
         self.connector = connector
+        self.turns = turns  # activities posted to each process, by name (shared by every walker)
         self._next = 0
 
     def _pick(self) -> BotProcess:
@@ -93,7 +44,7 @@ class Walker:
 
     async def post(self, activity: dict, bot: BotProcess | None = None):
         bot = bot or self._pick()
-        bot.turns += 1
+        self.turns[bot.name] += 1
         async with self.http.post(bot.messages_url, json=activity) as response:
             body = await response.json() if response.content_type == "application/json" else await response.text()
             assert response.status == 200, (bot.name, response.status, body, bot.log_tail())
@@ -175,23 +126,23 @@ async def _state_document(conn: asyncpg.Connection, chat: teams.Conversation) ->
 async def database():
     if not await pg.reachable():
         pytest.skip(pg.SKIP_REASON + " (two bot processes need a shared PostgreSQL database)")
-    url = await pg.create_database()
-    try:
+    async with pg.temporary_database() as url:
         yield url
-    finally:
-        await pg.drop_database(url)
 
 
 async def test_two_processes_share_conversations_without_lost_or_duplicated_steps(database, tmp_path):
     connector = await FakeConnector().start()
-    bots = [BotProcess(name, database, tmp_path) for name in ("bot-a", "bot-b")]  # they start (and migrate) together
+    bots = [larmlotsen(database, tmp_path / f"{name}.log", name=name, DB_POOL_SIZE=5) for name in ("bot-a", "bot-b")]
+    for bot in bots:
+        bot.start()  # both at once: they migrate together
+    turns = Counter()
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http:
             for bot in bots:
                 await bot.wait_ready(http)
-            walks = await asyncio.gather(*(walk_new_order(Walker(http, bots, connector), n)
+            walks = await asyncio.gather(*(walk_new_order(Walker(http, bots, connector, turns), n)
                                            for n in range(CONVERSATIONS)))
-        assert all(bot.turns > CONVERSATIONS * 5 for bot in bots), [bot.turns for bot in bots]
+        assert all(turns[bot.name] > CONVERSATIONS * 5 for bot in bots), turns
         await _add_routine_steps(database, walks)
         conn = await asyncpg.connect(database)
         try:

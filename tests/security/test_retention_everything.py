@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select, update
 
 from bot.cases.tables import CaseEventRow, CaseRow
-from bot.teams.state_tables import BotStateRow, ExportLinkUseRow
+from bot.cases.tables import ExportLinkUseRow
+from bot.teams.state_tables import BotStateRow
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
 from bot.cases.retention import RetentionPolicy, run_retention
 from tests.support import teams

@@ -1,5 +1,6 @@
 """Every routine's checklist card in its first, middle and last state, built from real domain
-objects: what the first-screen browser test measures and `tools/checklist_pngs.py` draws."""
+objects: what the first-screen browser test measures and `tools/checklist_pngs.py` draws. The
+card catalogue (tests/unit/cards/catalogue.py) starts from the same user, facts and walk."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ FACTS = {
 STATES = ("first", "middle", "last")
 
 
-def _walk(case, steps: int, at: datetime):
+def walk(case, steps: int, at: datetime):
+    """The case after its next `steps` steps are done by Anna at `at` (fewer if it runs out)."""
     for _ in range(steps):
         if case.next_step is None:
             break
@@ -40,8 +42,8 @@ def checklist_cases(engine: CaseEngine | None = None) -> dict[str, object]:
         case = engine.open_case(key, reference=f"TL-2026-{number:04d}", actor=ANNA, at=NOW - timedelta(hours=2),
                                 facts=facts, customer_ref="Löpnr 7", team_id="19:team").case
         cases[f"{key}_first"] = case
-        cases[f"{key}_middle"] = _walk(case, len(case.steps) // 2, NOW - timedelta(hours=1))
-        cases[f"{key}_last"] = _walk(case, len(case.steps), NOW - timedelta(minutes=5))
+        cases[f"{key}_middle"] = walk(case, len(case.steps) // 2, NOW - timedelta(hours=1))
+        cases[f"{key}_last"] = walk(case, len(case.steps), NOW - timedelta(minutes=5))
     return cases
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
 
 import asyncpg
 
@@ -48,3 +50,13 @@ async def drop_database(url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def temporary_database() -> AsyncIterator[str]:
+    """A new database's URL, dropped (even with connections left open) when the block ends."""
+    url = await create_database()
+    try:
+        yield url
+    finally:
+        await drop_database(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from bot.domain import Actor, CaseEngine
+from bot.domain import CaseEngine
 from bot.knowledge import KnowledgeBase
 from cards.admin import export_card, statistics_card
 from cards.answer import answer_card
@@ -13,31 +13,16 @@ from cards.checklist import checklist_card
 from cards.help import help_card
 from cards.intake import customer_ref_card, question_card
 from dialogs.intake import routine_titles
+from tests.support import checklist_states
+from tests.support.checklist_states import ANNA, walk
 
-ANNA = Actor("00000000-0000-4000-8000-0000000000a1", "Anna Andersson")
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
-FACTS = {
-    "new_order": {"priority": True, "declines_keys_and_keyless": False},
-    "provider_change": {"provider_role": "leaving", "lock": True, "large_org_change": True,
-                        "wanted_date": "2026-12-15"},
-    "move": {"lock": True},
-    "takeover": {},
-    "termination": {"lock": False, "keys_held": True},
-    "return_alarm": {"device": "grey_button", "keys_held": True},
-    "alarm_chain": {},
-}
+# The checklist states' facts, but the termination is of a customer without a lock accessory.
+FACTS = {**checklist_states.FACTS, "termination": {"lock": False, "keys_held": True}}
 
 
 def _due(engine, case):
     return engine.deadline_views(case, NOW)
-
-
-def _walk(case, steps: int, at: datetime):
-    for _ in range(steps):
-        if case.next_step is None:
-            break
-        case = case.complete_step(case.next_step.id, ANNA, at).case
-    return case
 
 
 def all_cards() -> dict[str, dict]:
@@ -52,17 +37,17 @@ def all_cards() -> dict[str, dict]:
         case = engine.open_case(key, reference=f"TL-2026-{number:04d}", actor=ANNA, at=NOW - timedelta(days=1),
                                 facts=facts, customer_ref="Löpnr 7", team_id="19:team").case
         cards[f"checklist_{key}_new"] = checklist_card(case, _due(engine, case))
-        middle = _walk(case, 2, NOW - timedelta(hours=3))
+        middle = walk(case, 2, NOW - timedelta(hours=3))
         cards[f"checklist_{key}_middle"] = checklist_card(middle, _due(engine, middle),
                                                           notice="Steg 2 är klart.")
-        finished = _walk(case, 30, NOW)
+        finished = walk(case, 30, NOW)
         cards[f"checklist_{key}_all_done"] = checklist_card(finished, _due(engine, finished))
         closed = finished.close(ANNA, NOW).case
         cards[f"checklist_{key}_closed"] = checklist_card(closed, {})
         open_cases.append((middle, next((v.due_at for v in _due(engine, middle).values()), None)))
     priority = engine.open_case("new_order", reference="TL-2026-0099", actor=ANNA, at=NOW, facts=FACTS["new_order"],
                                 customer_ref="Löpnr 7").case
-    priority = _walk(priority, 2, NOW)  # accept and securing access done: step 2 is next
+    priority = walk(priority, 2, NOW)  # accept and securing access done: step 2 is next
     cards["checklist_new_order_priority_notify"] = checklist_card(priority, _due(engine, priority), form_url="https://start.stockholm/blankett.pdf")
     declined = engine.open_case("new_order", reference="TL-2026-0100", actor=ANNA, at=NOW).case
     declined = declined.decline(ANNA, NOW, "Kunden har flyttat").case

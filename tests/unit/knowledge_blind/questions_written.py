@@ -1,4 +1,11 @@
 # Blind question set written from the city's page alone.
+from functools import partial
+
+try:
+    from tests.unit.knowledge_blind import facts
+except ImportError:  # run as a script from this folder, as split.py allows
+    import facts
+
 TJ_MAIL = ["trygghetslarm@stockholm.se"]
 IS_MAIL = ["installationochservice@stockholm.se"]
 PHONE = ["08-508 40 613", "0850840613"]
@@ -39,17 +46,9 @@ RUNNING = ["efter dessa steg är insatsen igång"]
 DECLINE = ["omgående meddelas till stockholms trygghetsjour"]
 IMMEDIATE_LOCK = ["omgående meddela enheten för installation och service"]
 
-F, U, O = "fact", "unknown", "out"
-
-def f(topic, q, *must, no=()):
-    return dict(kind=F, topic=topic, q=q, must=[list(m) for m in must], must_not=list(no))
-
-def u(topic, q, no=()):
-    # The page does not answer: the answer must say so and name a contact to ask.
-    return dict(kind=U, topic=topic, q=q, must=[list(ANY_CONTACT)], must_not=list(no))
-
-def o(q):
-    return dict(kind=O, topic="out_of_scope", q=q, must=[], must_not=[])
+# The helpers every question set uses (facts.py); this set's unknowns name its own contacts.
+u = partial(facts.u, contacts=ANY_CONTACT)
+f, o = facts.f, facts.o
 
 QUESTIONS = [
     # --- declining an order
