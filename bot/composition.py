@@ -92,7 +92,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     services = Services(settings=settings, cases=cases, knowledge=_knowledge_base,
                         conversation_state=conversation_state, subscriptions=notifications.subscriptions,
                         purge=partial(run_retention, sessions, RetentionPolicy.from_settings(settings)), clock=clock)
-    notice_commands = NoticeCommands(notifications.subscriptions, notifications.outbox, clock=clock)
+    notice_commands = NoticeCommands(notifications.subscriptions, notifications.outbox, clock=clock,
+                                     digest_time=notifications.scanner.digest_time)
     export_links = ExportLinks(settings.export_secret or settings.app_password, settings.export_link_minutes)
 
     replies = Replies(cases.engine.routines, services.knowledge)

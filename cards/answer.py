@@ -19,6 +19,8 @@ def answer_card(answer, routine: tuple[str, str] | None = None) -> dict:
         body.append(text_block("\n\n".join(block.lines), spacing="Small" if block.title else "Default"))
     if not body:
         body.append(text_block(answer.text))
+    for note in getattr(answer, "notes", ()):
+        body.append(text_block(note, size="Small", weight="Bolder"))
     if answer.section:
         body.append(subtle(w.ANSWER_SOURCE.format(section=answer.section)))
     actions = [open_url(contact.label, contact.url) for contact in answer.contacts]

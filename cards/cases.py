@@ -13,13 +13,19 @@ from .base import adaptive_card, container, heading, literal, page_deadline, sub
 MAX_LISTED = 15
 
 
-def case_list_card(cases: list[tuple[Case, datetime | None]], now: datetime, *, team: bool) -> dict:
-    """`cases`: each open case with the deadline of its next step (or None)."""
+def case_list_card(cases: list[tuple[Case, datetime | None]], now: datetime, *, team: bool,
+                   closing_basis: str = "") -> dict:
+    """`cases`: each open case with the deadline of its next step (or None); `closing_basis`: what
+    the page's "senast" times rest on (the configured closing time), shown when a row has one."""
     body = [heading(w.LIST_TITLE_TEAM if team else w.LIST_TITLE_MINE)]
     if not cases:
         body.append(text_block(w.LIST_EMPTY))
     for case, due_at in cases[:MAX_LISTED]:
         body.append(_row(case, due_at, now))
+    if closing_basis and any(due_at is not None and case.next_step is not None and page_deadline(case.next_step)
+                             for case, due_at in cases[:MAX_LISTED]):
+        body.append(text_block(w.DIGEST_TIMES_BASIS.format(basis=closing_basis), isSubtle=True, size="Small",
+                               separator=True, spacing="Medium"))
     return adaptive_card(body)
 
 

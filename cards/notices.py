@@ -33,10 +33,13 @@ MAX_FAILED_ROWS = 8
 # --- the case card --------------------------------------------------------------------------------
 
 
-def case_card(case: Case, next_due: datetime | None, now: datetime) -> dict:
-    """The channel's card of a case. `next_due` is the deadline of the next step (from the engine)."""
+def case_card(case: Case, next_due: datetime | None, now: datetime, basis: str = "") -> dict:
+    """The channel's card of a case. `next_due` is the deadline of the next step (from the engine);
+    `basis` what its clock time rests on (the page's words and the settings), shown under it as
+    the checklist card shows it."""
     priority = bool(case.facts.get("priority")) and case.is_open
-    body = [_case_header(case, priority), _case_facts(case), _latest_line(case), *_next_lines(case, next_due, now)]
+    body = [_case_header(case, priority), _case_facts(case), _latest_line(case),
+            *_next_lines(case, next_due, now, basis)]
     actions = [submit(w.SHOW_CASE, {"command": f"ärende {case.reference}"})]
     if priority:
         phones = priority_phones(case)
@@ -96,18 +99,22 @@ def _latest_event(case: Case) -> CaseEvent:
     return next(event for event in reversed(case.events) if event.kind.value in shown)
 
 
-def _next_lines(case: Case, next_due: datetime | None, now: datetime) -> list[dict]:
+def _next_lines(case: Case, next_due: datetime | None, now: datetime, basis: str) -> list[dict]:
     if not case.is_open:
         return []
     step = case.next_step
     if step is None:
         return [text_block(w.NOTICE_ALL_DONE if case.is_complete else w.NO_NEXT, spacing="Small")]
-    line = f"{case.label(step.id)}. {step.title}"
+    # "2. Kontakta …" at the start of a TextBlock is Markdown's numbered list, which Teams draws
+    # indented and cuts off at the right edge of a phone.
+    line = w.STEP_LINE.format(label=case.label(step.id), title=step.title)
     items = [text_block(w.NEXT, weight="Bolder", size="Small"), text_block(line, spacing="None")]
     if next_due is not None:
         late = next_due <= now and page_deadline(step)
         template = (w.OVERDUE if late else w.NOTICE_DUE) if page_deadline(step) else w.NOTICE_REMINDER_AT
         items.append(subtle(template.format(time=local_time(next_due)), color="Attention" if late else "Default"))
+        if basis:
+            items.append(subtle(w.BASIS.format(basis=basis)))
     return [container(items, spacing="Small")]
 
 
@@ -160,7 +167,7 @@ def reminder_card(case: Case, step_id: str, due_at: datetime, *, overdue: bool, 
     template = (w.REMINDER_OVERDUE if overdue else w.REMINDER_NEAR) if page else w.REMINDER_NOT_DONE
     text = template.format(ref=case.reference, label=_label(case, step_id), time=local_time(due_at))
     body = [container([text_block(text, weight="Bolder")], style="attention" if overdue else "warning", bleed=True),
-            text_block(f"{_label(case, step_id)}. {_title(case, step_id)}")]
+            text_block(w.STEP_LINE.format(label=_label(case, step_id), title=_title(case, step_id)))]
     step = case.routine.step(step_id)
     if overdue and page and step.when_late:
         body.append(text_block(w.DO_NOW.format(what=step.when_late)))
@@ -185,9 +192,11 @@ def purged_card(reference: str) -> dict:
 
 
 def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str, datetime]], now: datetime,
-                abandoned: list[tuple[str, datetime]] = ()) -> dict:
+                abandoned: list[tuple[str, datetime]] = (), *, schedule: str = "", closing_basis: str = "") -> dict:
     """`rows`: the team's open cases; `overdue`: (case, step id, due at) of every overdue step;
-    `abandoned`: (reference, purge time) of the open cases nobody touched, purged soon."""
+    `abandoned`: (reference, purge time) of the open cases nobody touched, purged soon.
+    `schedule`: when the digest comes (a setting); `closing_basis`: what the page's "senast"
+    times rest on (the configured closing time). Both are shown as settings at the foot."""
     title = w.DIGEST_TITLE.format(day=f"{w.WEEKDAYS[day.weekday()]} {day_text(day)}")
     body = [heading(title), text_block(w.DIGEST_OPEN.format(count=len(rows)) if rows else w.DIGEST_NONE)]
     if overdue:
@@ -205,7 +214,21 @@ def digest_card(day: date, rows: list[DigestRow], overdue: list[tuple[Case, str,
         body.append(text_block(_digest_line(row, now), separator=True, spacing="Small"))
     if len(rows) > MAX_DIGEST_ROWS:
         body.append(subtle(w.DIGEST_MORE.format(count=len(rows) - MAX_DIGEST_ROWS)))
+    body += _digest_footer(rows, overdue, schedule, closing_basis)
     return adaptive_card(body)
+
+
+def _digest_footer(rows: list[DigestRow], overdue: list, schedule: str, closing_basis: str) -> list[dict]:
+    """The settings behind what the digest shows: the closing time behind its page times, and its
+    own time of day."""
+    lines = []
+    page_times = bool(overdue) or any(row.next_due is not None and row.case.next_step is not None
+                                      and page_deadline(row.case.next_step) for row in rows[:MAX_DIGEST_ROWS])
+    if page_times and closing_basis:
+        lines.append(subtle(w.DIGEST_TIMES_BASIS.format(basis=closing_basis)))
+    if schedule:
+        lines.append(subtle(w.DIGEST_SCHEDULE.format(when=schedule)))
+    return [container(lines, separator=True, spacing="Medium")] if lines else []
 
 
 def _digest_line(row: DigestRow, now: datetime) -> str:
@@ -246,8 +269,9 @@ class FailedNotice:
 
 
 def status_card(channel: ChannelStatus | None, pending: int, failed: list[FailedNotice], *, retrying: int = 0,
-                last_error: str | None = None) -> dict:
-    """`retrying`: pending notices that failed at least once (the connector is having trouble)."""
+                last_error: str | None = None, digest_schedule: str = "") -> dict:
+    """`retrying`: pending notices that failed at least once (the connector is having trouble);
+    `digest_schedule`: when the digest comes (a setting), told while notices are on."""
     body = [heading(w.STATUS_TITLE)]
     if channel is None:
         body.append(text_block(w.STATUS_NONE))
@@ -261,6 +285,8 @@ def status_card(channel: ChannelStatus | None, pending: int, failed: list[Failed
         place = (w.THIS_CHANNEL if channel.kind == "channel" else w.THIS_CHAT) if channel.here else w.OTHER_CHANNEL
         body.append(text_block(w.STATUS_ON.format(place=place, time=local_time(channel.subscribed_at),
                                                 name=literal(channel.subscribed_by))))
+        if digest_schedule:
+            body.append(subtle(w.STATUS_DIGEST.format(when=digest_schedule)))
     if pending:
         body.append(text_block(w.STATUS_PENDING.format(count=pending)))
     if retrying:

@@ -4,8 +4,10 @@ being added to a team; and noting each user's home team as they use the bot in c
 from __future__ import annotations
 
 import logging
+from datetime import time
 
 from bot.domain.clock import Clock, system_clock, utc
+from bot.domain.routines import digest_schedule
 from bot.notifications.outbox import CANCELLED, PENDING, Outbox
 from bot.notifications.subscriptions import Subscriptions
 from bot.teams.activity import card_activity, place_of
@@ -17,13 +19,17 @@ from . import wording as w
 
 log = logging.getLogger(__name__)
 
+DEFAULT_DIGEST_TIME = time(8, 30)  # DIGEST_TIME's default (bot/config.py)
+
 
 class NoticeCommands:
     def __init__(self, subscriptions: Subscriptions, outbox: Outbox, *,
-                 clock: Clock = system_clock) -> None:
+                 clock: Clock = system_clock, digest_time: time = DEFAULT_DIGEST_TIME) -> None:
         self._subscriptions = subscriptions
         self._outbox = outbox
         self._clock = clock
+        # When the digest comes is a setting, and is told as one.
+        self._digest_schedule = digest_schedule(digest_time)
 
     # --- the Router's `notices=` interface ----------------------------------------------------------
 
@@ -40,7 +46,7 @@ class NoticeCommands:
             await context.send_activity(w.ONLY_IN_SHARED)
             return
         await self.subscribe(context)
-        await context.send_activity(w.SUBSCRIBED)
+        await context.send_activity(w.SUBSCRIBED.format(when=self._digest_schedule))
 
     async def subscribe(self, context) -> None:
         activity = context.activity
@@ -83,7 +89,8 @@ class NoticeCommands:
         status = cards.ChannelStatus(channel.active, channel.conversation_id == conversation_id, channel.kind,
                                      channel.subscribed_by_name, channel.subscribed_at,
                                      bot_removed=channel.bot_removed, cancelled=counts.get(CANCELLED, 0))
-        card = cards.status_card(status, counts.get(PENDING, 0), failed, retrying=retrying, last_error=last_error)
+        card = cards.status_card(status, counts.get(PENDING, 0), failed, retrying=retrying, last_error=last_error,
+                                 digest_schedule=self._digest_schedule)
         await context.send_activity(card_activity(card))
 
     # --- LarmlotsenBot's on_bot_added hook --------------------------------------------------------

@@ -128,7 +128,8 @@ class Router:
         else:
             found = await cases.open_cases_for_user(actor_of(context.activity).id)
         rows = [(case, self._actions.next_deadline(case)) for case in found]
-        card = case_list_card(rows, self._services.clock(), team=place.is_shared)
+        card = case_list_card(rows, self._services.clock(), team=place.is_shared,
+                              closing_basis=cases.engine.closing_basis())
         await context.send_activity(card_activity(card))
 
     async def _show_case(self, context: TurnContext, command: Command) -> None:

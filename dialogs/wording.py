@@ -43,7 +43,8 @@ ADMIN_PERSONAL_ONLY = ("**export** och **gallra** fungerar bara i en personlig c
                        "ser länken eller resultatet.")
 
 # notiser här / av, notiser, mitt team (dialogs/notices.py)
-SUBSCRIBED = "Klart! Notiser om teamets ärenden, påminnelser och dagens översikt kommer hit."
+SUBSCRIBED = ("Klart! Notiser om teamets ärenden och påminnelser kommer hit, och översikten Dagens ärenden "
+              "{when}.")
 UNSUBSCRIBED = "Notiserna är avstängda. Skriv **notiser här** för att slå på dem igen."
 NOT_SUBSCRIBED = "Notiserna var redan avstängda."
 ONLY_IN_SHARED = "Skriv **notiser här** i den kanal (eller gruppchatt) som ska få teamets notiser."

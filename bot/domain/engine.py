@@ -254,7 +254,8 @@ class CaseEngine:
                 return wording.basis_no_page_time(SETTING_BASIS[setting].format(value=getattr(config, setting)))
         return ""
 
-    def _closing_basis(self) -> str:
+    def closing_basis(self) -> str:
+        """What every "senast … kl." rests on: the configured closing time (the page gives none)."""
         return SETTING_BASIS["closing_time"].format(value=clock_text(self.config.closing_time))
 
     def _missed_today(self, case: Case, step: Step) -> datetime | None:
@@ -278,7 +279,7 @@ class CaseEngine:
                 due = self.due_at(case, step)
                 if due is not None and due < case.opened_at:
                     warnings.append(wording.too_short_notice(case.facts[step.deadline.fact], step.deadline.days, due,
-                                                             self._closing_basis()))
+                                                             self.closing_basis()))
         return tuple(warnings)
 
     def early_date_warning(self, routine: Routine, fact: str, day: date, now: datetime) -> str | None:
@@ -289,7 +290,7 @@ class CaseEngine:
             if isinstance(rule, WorkingDaysBeforeFact) and rule.fact == fact:
                 latest = self.calendar.closing_at(self.calendar.working_days_before(day, rule.days))
                 if latest < utc(now):
-                    return wording.too_short_notice(day, rule.days, latest, self._closing_basis())
+                    return wording.too_short_notice(day, rule.days, latest, self.closing_basis())
         return None
 
 

@@ -13,8 +13,9 @@ marks the lettered preparation steps of a new order (the page numbers only steps
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import time, timedelta
 
+from .timefmt import clock_text
 from .model import (
     BeforeClosing,
     Choice,
@@ -61,10 +62,14 @@ BASIS_PRIORITY_PHONE = (
 )
 BASIS_DECLINE = "Sidan: meddelas omgående till Stockholms trygghetsjour via e-post, trygghetslarm@stockholm.se."
 # Ändringar i larmkedjan: the page links an e-service the bot does not have, and names no e-mail.
+S_ALARM_CHAIN = "Här kan hemtjänstutförare meddela ändringar i larmkedjor till Stockholms trygghetsjour."
 ALARM_CHAIN_NO_CHANNEL = (
     "Sidan hänvisar till stadens e-tjänst för ändringar i larmkedjan (länken finns på stadens sida, inte i "
     "Larmlotsen). Sidan anger ingen e-post eller telefon för det här steget."
 )
+# Page sentences whose channel is a link on the city's page that the bot does not have: no card
+# and no quick answer offers an address with them (the page names none); each shows its note.
+CHANNEL_ONLY_ON_PAGE = {S_ALARM_CHAIN: ALARM_CHAIN_NO_CHANNEL}
 
 # Settings shown to users, with what they stand for ({value} is filled in from configuration).
 # The page gives no opening hours ("se meny till höger"), no interval for "omgående" and no time
@@ -75,7 +80,14 @@ SETTING_BASIS = {
     "immediate_within_hours": "påminnelse efter {value} arbetstimmar (inställning)",
     "install_feedback_working_days": "sidan anger ingen tid – påminnelse efter {value} arbetsdagar (inställning)",
     "reminder_lead_minutes": "påminnelse {value} minuter före tidsgränsen (inställning)",
+    # The page says nothing of a daily digest: its time is the bot's own.
+    "digest_time": "vardagar från kl. {value} (inställning)",
 }
+
+
+def digest_schedule(digest_time: time) -> str:
+    """When the daily digest comes, as a setting: "vardagar från kl. 08:30 (inställning)"."""
+    return SETTING_BASIS["digest_time"].format(value=clock_text(digest_time))
 
 
 def _email_trygghetsjour(purpose: str, mail: str) -> Contact:
@@ -761,8 +773,8 @@ ALARM_CHAIN = Routine(
         Step(
             "report_to_trygghetsjour",
             "Meddela ändringen i larmkedjan till Stockholms trygghetsjour",
-            instruction=ALARM_CHAIN_NO_CHANNEL,
-            source="Här kan hemtjänstutförare meddela ändringar i larmkedjor till Stockholms trygghetsjour.",
+            instruction=CHANNEL_ONLY_ON_PAGE[S_ALARM_CHAIN],
+            source=S_ALARM_CHAIN,
         ),
     ),
     done_message="Ändringen i larmkedjan är meddelad.",

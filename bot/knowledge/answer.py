@@ -40,7 +40,8 @@ class Answer:
     """A quick answer. `kind` is "answer" (quoted from the page), "not_on_page" (the page
     does not say; `text` says so) or "suggest" (no confident answer; `suggestions` offers the
     nearest sections). `text` is the blocks' lines joined; `section` the page heading they
-    stand under; `routine` the routine the bot may offer to start; `score` the ranking score."""
+    stand under; `routine` the routine the bot may offer to start; `score` the ranking score;
+    `notes` words of the bot's own that go with the passages (never part of `text`)."""
 
     text: str
     section: str
@@ -50,6 +51,9 @@ class Answer:
     blocks: tuple[Block, ...] = ()
     contacts: tuple[AnswerContact, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    # The bot's own words shown with the passages, from the routine data: where the page's
+    # channel for what they say is a link the bot does not have (the alarm chain's e-service).
+    notes: tuple[str, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -199,6 +199,8 @@ class KnowledgeBase:
         terms = _declining_what(terms)
         # Question patterns are matched on the words as typed and as corrected (one per line).
         folded = fold_letters(text) + "\n" + self._analyzer.corrected(text)
+        if self._keys_to_elsewhere(fold_letters(text)):
+            return None
         tokens = frozenset().union(*(term.tokens for term in terms))
         gap = topics.gap_asked(folded, tokens, all_known=not any(self._is_unknown(t) for t in terms))
         if gap is not None:
@@ -286,7 +288,8 @@ class KnowledgeBase:
             blocks.append(Block((self._passages[self._form_link(section)].text,)))
             text += "\n" + blocks[-1].lines[0]
         routine = routine if routine in ROUTINE_KEYS else None
-        contacts = complete.contacts_for(text, section)
+        notes, contact_text = complete.channels_only_on_page(text)
+        contacts = complete.contacts_for(contact_text, section)
         if names_form:
             contacts += complete.form_recipient(contacts, section)
         known = {c.value for c in contacts}
@@ -294,7 +297,7 @@ class KnowledgeBase:
             if contact.value not in known:
                 contacts += (contact,)
                 known.add(contact.value)
-        return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts)
+        return Answer(text, section, routine, round(score, 3), blocks=tuple(blocks), contacts=contacts, notes=notes)
 
     def _complete(self, chosen: Sequence[int], folded_question: str, intent: str | None) -> list[Block]:
         """The chosen passages with what they need to stand alone: the whole list a step
@@ -592,6 +595,15 @@ class KnowledgeBase:
                     and (self._is_specific(t) or t.tokens & {"#KUND"}
                          or any(x.startswith("#") for x in t.tokens - GENERIC_CONCEPTS))]
         return len(evidence) <= 1
+
+    def _keys_to_elsewhere(self, folded: str) -> bool:
+        """"Nycklarna till personalrummet": keys to a place the page never speaks of are not the
+        customer's keys, whatever the page says about those."""
+        match = topics.KEYS_TO.search(folded)
+        if match is None:
+            return False
+        place = self._analyzer.terms(match.group(1))
+        return bool(place) and all(self._is_unknown(term) for term in place)
 
     def _is_unknown(self, term: Term) -> bool:
         """Neither on the page nor a word of the staff's lexicon ("sista steget")."""

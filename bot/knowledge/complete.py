@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from bot.domain.model import Routine, Step
 from bot.domain.routines import (
+    CHANNEL_ONLY_ON_PAGE,
     INSTALLATION_OCH_SERVICE_EMAIL,
     INSTALLATION_OCH_SERVICE_PHONE,
     ROUTINES,
@@ -67,6 +68,18 @@ def contacts_for(text: str, topic: str, named_units: bool = True) -> tuple[Answe
         if names_centre and not emails:
             emails.append(TRYGGHETSJOUR_EMAIL)
     return tuple(email_contact(a, topic) for a in emails) + tuple(phone_contact(n) for n in phones)
+
+
+def channels_only_on_page(text: str) -> tuple[tuple[str, ...], str]:
+    """The notes for the sentences of `text` whose channel is a link on the city's page the bot
+    does not have ("Här kan hemtjänstutförare meddela ändringar i larmkedjor …": an e-service), and
+    the text without those sentences, to look for contacts in: the unit such a sentence names is
+    no channel for it, so its address is not offered."""
+    flat = " ".join(text.split())
+    notes = tuple(note for sentence, note in CHANNEL_ONLY_ON_PAGE.items() if sentence in flat)
+    for sentence in CHANNEL_ONLY_ON_PAGE:
+        flat = flat.replace(sentence, "")
+    return notes, flat
 
 
 def form_recipient(contacts: Sequence[AnswerContact], topic: str) -> tuple[AnswerContact, ...]:

@@ -41,6 +41,10 @@ DURATION = _pattern(
     r"\bnar kommer (installator\w*|tekniker\w*|montor\w*|de|dom|is|installation)\b",
 )
 
+# Things of the routines a question may count (not the keys: the page gives "ett (1) exemplar").
+_COUNTED = (r"((trygghets)?larm(et|en)?|larmklock\w*|larmknapp\w*|las(et|en)?|lastillbehor\w*|armband\w*"
+            r"|behorighet(er|en|erna)?)\b")
+
 GAPS: tuple[Gap, ...] = (
     Gap(
         "opening_hours",
@@ -113,6 +117,17 @@ GAPS: tuple[Gap, ...] = (
         "Stadens sida säger inget om fel på larmet eller låset.",
         "The page covers ordering, changes, ending and returning, not faults or testing.",
     ),
+    Gap(
+        "how_many",
+        "antal larm och lås",
+        # How many alarms, locks or permissions: the page counts only the keys ("ett (1) exemplar").
+        _pattern(rf"\bhur manga {_COUNTED}", r"\bhur manga (utforare|personer)\b.*\bbehorighet",
+                 rf"\b(tva|tre|flera|fler) (olika )?{_COUNTED}", rf"\bfler (an|en) (ett|en) {_COUNTED}",
+                 rf"\bantal {_COUNTED}"),
+        "Stadens sida säger inte hur många trygghetslarm, lås eller behörigheter en kund kan ha.",
+        "The page speaks of the customer's alarm and lock accessory and counts only the keys "
+        "(\"ett (1) exemplar av den enskildes hemnycklar\").",
+    ),
 )
 
 # The lead-time gap: installation, feedback, accepting, the form, a move. A duration
@@ -168,6 +183,12 @@ def gap_asked(folded_question: str, tokens: frozenset[str], all_known: bool = Fa
             continue  # "Utförarbyten sker vardagar under ordinarie öppettider" answers it
         return gap
     return None
+
+
+# "Nycklarna till personalrummet", "nyckeln till förrådet": keys, and what they open. The page's
+# keys are the customer's (to the home, the lock); keys to a place the page never names are
+# another matter (see `KnowledgeBase._keys_to_elsewhere`).
+KEYS_TO = re.compile(r"\bnyck\w*\s+(?:till|for|i|pa|fran)\s+(\w+)")
 
 
 # --- what a question asks for ------------------------------------------------------------------

@@ -72,10 +72,12 @@ class CaseNoticeListener:
     def _case_card(self, channel: NoticeChannel, case: Case, event: CaseEvent) -> NewNotice:
         step = case.next_step
         next_due = self._engine.due_at(case, step) if step is not None else None
+        # The clock time of a deadline rests on settings (the closing time): the card says so.
+        basis = self._engine.deadline_basis(case, step, next_due) if next_due is not None else ""
         priority = bool(case.facts.get("priority"))
         summary = w.summary_new_case(case.reference, case.routine.title, priority) if event.kind is EventKind.OPENED \
             else w.summary_case_update(case.reference)
-        message = {"mode": CARD, "summary": summary, "card": cards.case_card(case, next_due, event.at),
+        message = {"mode": CARD, "summary": summary, "card": cards.case_card(case, next_due, event.at, basis),
                    "version": event.seq}
         return NewNotice(channel.id, lane(channel, case), CARD, f"{case.reference}:{event.seq}:{CARD}:{channel.id}",
                          message, case.reference)

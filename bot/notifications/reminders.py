@@ -30,6 +30,7 @@ from bot.cases.service import CaseService
 from bot.cases import repository
 from bot.domain import Actor, Case, DomainError, StepDeadline
 from bot.domain.clock import Clock, system_clock, utc
+from bot.domain.routines import digest_schedule
 from bot.notifications.tables import NoticeRow
 from bot.domain import wording as domain_wording
 from cards import notices as cards
@@ -157,7 +158,9 @@ class ReminderScanner:
                          key=lambda item: item[2])
         abandoned = await self._abandoned(channel)
         message = {"mode": "post", "summary": w.summary_digest(len(cases)),
-                   "card": cards.digest_card(day, rows, overdue, now, abandoned)}
+                   "card": cards.digest_card(day, rows, overdue, now, abandoned,
+                                             schedule=digest_schedule(self.digest_time),
+                                             closing_basis=engine.closing_basis())}
         notice = NewNotice(channel.id, f"{channel.id}:digest", "digest", self._digest_key(channel, now), message)
         async with self.sessions.begin() as session:
             # Insert-or-ignore: two processes scanning at once still queue one digest.

@@ -57,3 +57,27 @@ async def test_did_you_mean_buttons_answer_when_clicked(bot, connector):
     assert reply.status == 200
     answer = connector.sent[-1].cards[0]
     assert "Ur stadens sida" in texts(answer)
+
+
+async def test_a_change_in_the_alarm_chain_points_at_the_e_service_and_offers_no_address(bot, connector):
+    for question in ("hur ändrar jag larmkedjan?", "vem ska man kontakta om larmkedjan ändras", "larmkedja ändring mejladress"):
+        card = await ask(bot, connector, teams.personal(), question)
+        shown = texts(card)
+        assert "ändringar i larmkedjor till Stockholms trygghetsjour" in shown, question
+        assert "stadens e-tjänst för ändringar i larmkedjan" in shown, question
+        assert "trygghetslarm@stockholm.se" not in str(card) and "mailto:" not in str(card), question
+
+
+async def test_keys_to_a_staff_room_are_refused(bot, connector):
+    chat = teams.personal()
+    await bot.post(teams.message(chat, bot.service_url, "nycklarna till personalrummet"))
+    assert "Jag svarar bara på frågor om stadens rutiner" in connector.sent[-2].text
+    assert "Ur stadens sida" not in str(connector.sent[-1].cards)
+
+
+async def test_how_many_alarms_a_customer_may_have_is_admitted_as_not_on_the_page(bot, connector):
+    card = await ask(bot, connector, teams.personal(), "hur många larm kan en kund ha")
+    shown = texts(card)
+    assert "Stadens sida säger inte hur många trygghetslarm" in shown
+    assert "Du som utförare" not in shown  # no passage on a neighbouring topic
+    assert any(url.startswith("mailto:installationochservice@stockholm.se") for url in urls(card))

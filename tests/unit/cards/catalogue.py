@@ -55,7 +55,7 @@ def all_cards() -> dict[str, dict]:
     routine = engine.routine("new_order")
     cards["customer_ref"] = customer_ref_card(routine)
     cards["customer_ref_refused"] = customer_ref_card(routine, "Det där ser ut som ett personnummer.")
-    cards["case_list_mine"] = case_list_card(open_cases, NOW, team=False)
+    cards["case_list_mine"] = case_list_card(open_cases, NOW, team=False, closing_basis=engine.closing_basis())
     cards["case_list_team_empty"] = case_list_card([], NOW, team=True)
     knowledge = KnowledgeBase.default()
     cards["answer_with_routine"] = answer_card(

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from bot.domain import Actor, CaseEngine
+from bot.domain.routines import digest_schedule
 from cards import notices as cards
 from tests.support.cardcheck import assert_cards_valid
 
 AT = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 ANNA = Actor("a1", "Anna Andersson")
 ENGINE = CaseEngine()
+SCHEDULE = digest_schedule(time(8, 30))
 
 
 def new_order(priority: bool, **facts):
@@ -36,6 +38,8 @@ def all_notice_cards() -> dict[str, dict]:
         "case_new_priority": cards.case_card(priority, due, AT),
         "case_new": cards.case_card(plain, None, AT),
         "case_step_done": cards.case_card(accepted, AT - timedelta(hours=1), AT),
+        "case_with_basis": cards.case_card(accepted, due, AT, "senast en timme före stängning (sidan) – kl. 15:00 "
+                                           + ENGINE.closing_basis()),
         "case_declined": cards.case_card(declined, None, AT),
         "case_closed": cards.case_card(closed, None, AT),
         "step_done": cards.step_done_card(accepted, accepted.events[-1]),
@@ -44,10 +48,11 @@ def all_notice_cards() -> dict[str, dict]:
         "reminder_near": cards.reminder_card(accepted, "notify_installation", due, overdue=False),
         "reminder_overdue": cards.reminder_card(accepted, "notify_installation", due, overdue=True),
         "digest": cards.digest_card(AT.date(), [cards.DigestRow(priority, due), cards.DigestRow(accepted, None)],
-                                    [(accepted, "notify_installation", AT - timedelta(hours=1))], AT),
+                                    [(accepted, "notify_installation", AT - timedelta(hours=1))], AT,
+                                    schedule=SCHEDULE, closing_basis=ENGINE.closing_basis()),
         "digest_empty": cards.digest_card(AT.date(), [], [], AT),
         "status_on_with_failures": cards.status_card(channel, 3, failed, retrying=2, last_error="http 429"),
-        "status_on": cards.status_card(channel, 0, []),
+        "status_on": cards.status_card(channel, 0, [], digest_schedule=SCHEDULE),
         "status_off": cards.status_card(cards.ChannelStatus(False, True, "channel", "Anna", AT), 0, []),
         "status_bot_removed": cards.status_card(
             cards.ChannelStatus(False, False, "channel", "Anna", AT, bot_removed=True, cancelled=4), 0, []),

@@ -56,7 +56,6 @@ def _check(card: dict, question: str) -> int:
 @pytest.mark.parametrize("question, address", [
     ("vi kan inte ta emot bestallningen vad gor vi", "trygghetslarm@stockholm.se"),
     ("larmet har lock på baksidan hur gör man", "installationochservice@stockholm.se"),
-    ("ändring i larmkedjan, vart?", "trygghetslarm@stockholm.se"),
 ])
 def test_the_section_s_contact_comes_with_the_answer(question: str, address: str):
     answer = KnowledgeBase.default().answer(question)
