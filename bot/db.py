@@ -336,6 +336,10 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=0")  # waits happen on the worker thread (_run)
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Up to 32 MiB of pages kept (SQLite's default is 2 MiB): the every-minute reminder scan
+        # reads every open case and its events, spread over the whole file once it holds 100,000
+        # cases; with 2 MiB they were read again from the OS at every scan (docs/performance.md).
+        cursor.execute("PRAGMA cache_size=-32768")
         # Deleted rows (purged cases, expired turns) are overwritten, not left readable in free pages.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
