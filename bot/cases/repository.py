@@ -199,47 +199,32 @@ def _places(team_id: str | None, conversation_id: str | None) -> list:
     return places
 
 
-# --- statistics: narrow rows and times from the database, not whole cases -------------------------
+# --- statistics: a narrow row per case from the database, not whole cases -------------------------
 
-async def case_states(conn, condition) -> list:
-    """(id, status, routine_key) of the cases matching `condition`: one narrow row per case."""
-    return (await conn.execute(_CASE_STATES.where(condition))).all()
-
-
-async def step_times(conn, case_ids: list[int], start_step: str, end_step: str) -> list:
-    """(start_at, end_at) of each of these cases on which both steps are done now, by case id: one row
-    per case that has both, whatever its number of events."""
-    statement = _STEP_TIMES["sqlite" if is_sqlite(conn) else "postgresql"]
-    rows = []
-    for start in range(0, len(case_ids), _IDS_PER_STATEMENT):
-        rows += (await conn.execute(statement, {"case_ids": case_ids[start:start + _IDS_PER_STATEMENT],
-                                                "start_step": start_step, "end_step": end_step})).all()
-    return rows
+async def ended_with_step_times(conn, condition, start_step: str, end_step: str) -> list:
+    """(id, status, routine_key, start_at, end_at) of each case matching `condition`, with when each
+    of the two steps was done if it is done now (else None): one statement, one narrow row per case,
+    the case's events read on its (case_id, seq) index and not returned."""
+    return (await conn.execute(_WITH_STEP_TIMES.where(condition).order_by(_CASES.c.id),
+                               {"start_step": start_step, "end_step": end_step})).all()
 
 
-def _step_times(dialect: str):
-    start, end = _done_at(dialect, "start_step"), _done_at(dialect, "end_step")
-    return (select(start.c.at.label("start_at"), end.c.at.label("end_at"))
-            .select_from(start.join(end, end.c.case_id == start.c.case_id))
-            .order_by(start.c.case_id))
+def _done_at(step: str):
+    """When the step the parameter `step` names was done on the outer row's case, if it is done now:
+    its last done-or-undone event is a done (as Case.done has it, where an undo takes it off again)."""
+    done, marks = _EVENTS.alias(f"{step}_done"), _EVENTS.alias(f"{step}_marks")
+    last_mark = (select(func.max(marks.c.seq))
+                 .where(marks.c.case_id == _CASES.c.id, marks.c.step_id == bindparam(step),
+                        marks.c.kind.in_(_STEP_MARKS))
+                 .correlate(_CASES).scalar_subquery())
+    return (select(done.c.at)
+            .where(done.c.case_id == _CASES.c.id, done.c.seq == last_mark, done.c.kind == EventKind.STEP_DONE.value)
+            .scalar_subquery())
 
 
-def _done_at(dialect: str, step: str):
-    """(case_id, at) of the given cases on which the step `step` names is done now: its last
-    done-or-undone event is a done (as Case.done has it, where an undo takes the step off again)."""
-    last = (select(_EVENTS.c.case_id, func.max(_EVENTS.c.seq).label("seq"))
-            .where(_ids_in(_EVENTS.c.case_id, dialect), _EVENTS.c.step_id == bindparam(step),
-                   _EVENTS.c.kind.in_(_STEP_MARKS))
-            .group_by(_EVENTS.c.case_id).subquery())
-    return (select(_EVENTS.c.case_id, _EVENTS.c.at)
-            .select_from(_EVENTS.join(last, and_(_EVENTS.c.case_id == last.c.case_id, _EVENTS.c.seq == last.c.seq)))
-            .where(_EVENTS.c.kind == EventKind.STEP_DONE.value)
-            .subquery())
-
-
-_CASE_STATES = select(_CASES.c.id, _CASES.c.status, _CASES.c.routine_key)
 _STEP_MARKS = (EventKind.STEP_DONE.value, EventKind.STEP_UNDONE.value)
-_STEP_TIMES = {dialect: _step_times(dialect) for dialect in ("postgresql", "sqlite")}
+_WITH_STEP_TIMES = select(_CASES.c.id, _CASES.c.status, _CASES.c.routine_key,
+                          _done_at("start_step").label("start_at"), _done_at("end_step").label("end_at"))
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -222,17 +222,17 @@ class CaseService:
         """What `statistik` needs of the cases ended since `since` (places as in ended_cases_since),
         without loading them: how many were closed, and for the routine and steps `lead_time` names
         (routine key, start step, end step) the time between the two steps, per case that did both.
-        One narrow row per ended case, then one row per lead time: never the cases' events."""
+        One statement and one narrow row per ended case: never the cases' events."""
         condition = repository.ended_since(since, team_id, conversation_id, user_id)
         if condition is None:
             return EndedSummary(0, ())
         routine_key, start_step, end_step = lead_time
         async with reading(self._reader) as conn:
-            ended = await repository.case_states(conn, condition)
-            of_routine = sorted(row.id for row in ended if row.routine_key == routine_key)
-            times = await repository.step_times(conn, of_routine, start_step, end_step) if of_routine else []
+            ended = await repository.ended_with_step_times(conn, condition, start_step, end_step)
         closed = sum(1 for row in ended if row.status == CaseStatus.CLOSED.value)
-        return EndedSummary(closed, tuple(utc(row.end_at) - utc(row.start_at) for row in times))
+        lead_times = tuple(utc(row.end_at) - utc(row.start_at) for row in ended
+                           if row.routine_key == routine_key and row.start_at is not None and row.end_at is not None)
+        return EndedSummary(closed, lead_times)
 
     async def overdue_steps(self, now: datetime | None = None) -> list[OverdueStep]:
         at = utc(now or self.clock())
