@@ -13,10 +13,11 @@ every size measured the same way, the 1,000-case baseline included:
 * in this process, with the bot's own classes on the same database (the bot process is not
   running then): one reminder scan (after a first scan has recorded what was due, i.e. the scan
   that runs every REMINDER_SCAN_SECONDS) and one digest of the busiest team, each `--repeats`
-  times (default 15), wall time and this process's CPU time. The figure is the fastest run: every
-  run does the same work, so more work shows in all of them, while what the shared machine adds
-  (being descheduled, caches emptied by other processes) only ever adds; the median is kept in the
-  JSON. The export of the last month (median of 3 runs) and one retention purge (one run);
+  times (default 15, 0.1 s apart), wall time and this process's CPU time. The figure is the
+  fastest run: every run does the same work, so more work shows in all of them, while what the
+  shared machine adds (being descheduled, a busy sibling core, caches emptied by other processes)
+  only ever adds; the median is kept in the JSON. The export of the last month (median of 3 runs)
+  and one retention purge (one run);
 * over HTTP against the bot process (pinned to core 0): the `ny beställning` walk at 10
   conversations, and `mina ärenden`, `ärende TL-…` and `statistik` typed in the busiest team's
   channel at 4, in `--rounds` rounds (default 5) of `--window` seconds each (default 2), taken in
@@ -81,6 +82,9 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DEFAULT_PG_ADMIN_URL = os.environ.get("LARMLOTSEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 RETENTION_MONTHS = 24
 ADMIN = teams.User(id="29:scale-admin", name="Scale Admin", aad_object_id="00000000-5ca1-4000-8000-adadadadadad")
+# Between runs of the reminder scan and of the digest: the runs sample a second or two of the
+# machine, not one busy moment of it (a digest's 15 runs take 40 ms back to back).
+SPREAD_S = 0.1
 EXPORT_REPEATS = 3  # the export of a month: the median of this many runs (at 100,000 cases, about 1 s each)
 MAX_GROWTH = 1.5  # a figure may grow to this multiple of its figure at the smallest size
 GROWS_WITH_OUTPUT = ("export_month_ms", "purge_ms")  # allowed to grow with what they return or remove
@@ -139,10 +143,13 @@ class Timing:
         return round(statistics.median(self.walls), 2), round(statistics.median(self.cpus), 2)
 
 
-async def _repeat(action, repeats: int) -> tuple[Timing, object]:
-    """`repeats` runs of `action` (the bot process is not running meanwhile), and the last run's result."""
+async def _repeat(action, repeats: int, pause_s: float = 0.0) -> tuple[Timing, object]:
+    """`repeats` runs of `action` (the bot process is not running meanwhile), `pause_s` apart, and the
+    last run's result."""
     walls, cpus, result = [], [], None
-    for _ in range(repeats):
+    for number in range(repeats):
+        if number and pause_s:
+            await asyncio.sleep(pause_s)
         wall, cpu = time.perf_counter(), time.process_time()
         result = await action()
         walls.append((time.perf_counter() - wall) * 1000)
@@ -175,7 +182,7 @@ async def measure_in_process(engine, state: FillState, result: LevelResult, repe
     now = datetime.now(timezone.utc)
     first = await scanner.scan(now)  # records what is due, as the running bot's first scan would
     result.counts["reminders_first_scan"] = first.reminders
-    timing, _ = await _repeat(lambda: scanner.scan(now), repeats)
+    timing, _ = await _repeat(lambda: scanner.scan(now), repeats, SPREAD_S)
     _fastest_and_median(result, "reminder_scan", timing)
 
     channel = await subscriptions.channel(team_id(busiest_team(state)))
@@ -183,7 +190,7 @@ async def measure_in_process(engine, state: FillState, result: LevelResult, repe
     async def digest():
         return await scanner._queue_digest(channel, await scanner._open_cases(channel), now)
 
-    timing, _ = await _repeat(digest, repeats)
+    timing, _ = await _repeat(digest, repeats, SPREAD_S)
     _fastest_and_median(result, "digest", timing)
     result.counts["digest_cases"] = len(await scanner._open_cases(channel))
 
