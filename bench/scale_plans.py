@@ -21,39 +21,47 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from dateutil.relativedelta import relativedelta  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import and_, select  # noqa: E402
 
 from bench.run import create_pg_database, drop_pg_database  # noqa: E402
 from bench.scale import DEFAULT_PG_ADMIN_URL, RETENTION_MONTHS  # noqa: E402
 from bench.scale_fill import FillState, channel_conversation, fill_channels, fill_level, team_id, user_actor  # noqa: E402
 from bot.cases import repository  # noqa: E402
+from bot.cases.reports import LEAD_TIME  # noqa: E402
 from bot.db import create_engine, migrate  # noqa: E402
 from bot.domain import CaseEngine  # noqa: E402
 
-_CASES, _EVENTS = repository._CASES, repository._EVENTS
+_CASES = repository._CASES
 
 
-def statements(now: datetime, reference: str) -> list[tuple[str, object]]:
-    """The statements as the bot builds them (bot/cases/repository.py)."""
+def statements(now: datetime, reference: str, found: dict[str, list[int]], dialect: str) -> list[tuple[str, object]]:
+    """The statements as the bot builds them (bot/cases/repository.py). `found`: the case ids a first
+    statement returned, which the second is given (the open cases, team 7's open cases, team 7's
+    new orders ended in 30 days)."""
     is_open = repository.open_and()
     open_in_team = repository.open_in(team_id(7), channel_conversation(7))
     user = repository.involving(user_actor(7, 1).id)
     ended = repository.ended_since(now - timedelta(days=30), team_id(7), channel_conversation(7), None)
+    ended_mine = repository.ended_since(now - timedelta(days=30), None, None, user_actor(7, 1).id)
     start = now - timedelta(days=30)
 
-    def events_of(condition):
-        ids = select(_CASES.c.id).where(condition).scalar_subquery()
-        return repository._EVENT_COLUMNS.where(_EVENTS.c.case_id.in_(ids)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+    def events_of(name):
+        return repository._EVENTS_OF_IDS[dialect].params(case_ids=found[name])
+
+    def step_times(name):
+        routine_key, start_step, end_step = LEAD_TIME
+        return repository._STEP_TIMES[dialect].params(case_ids=found[name], start_step=start_step, end_step=end_step)
 
     return [
         ("reminder scan: every open case", repository._CASE_COLUMNS.where(is_open).order_by(_CASES.c.id)),
-        ("reminder scan: their events", events_of(is_open)),
+        ("reminder scan: their events", events_of("open")),
         ("`mina ärenden` in a channel: the team's open cases", repository._CASE_COLUMNS.where(open_in_team)),
-        ("`mina ärenden` in a channel: their events", events_of(open_in_team)),
+        ("`mina ärenden` in a channel: their events", events_of("team")),
         ("`mina ärenden` in personal chat: the user's open cases", repository._CASE_COLUMNS.where(repository.open_and(user))),
         ("`ärende TL-…`: a case and its events", repository._CASE_WITH_EVENTS.params(reference=reference)),
-        ("`statistik`: the team's cases ended in 30 days", repository._CASE_COLUMNS.where(ended)),
-        ("`statistik`: their events", events_of(ended)),
+        ("`statistik`: the team's cases ended in 30 days (id, status, routine)", repository._CASE_STATES.where(ended)),
+        ("`statistik`: accept → activate of those that are new orders", step_times("ended")),
+        ("`statistik` in personal chat: the user's cases ended in 30 days", repository._CASE_STATES.where(ended_mine)),
         ("export of a month", repository._EXPORT.params(begin=start, finish=now)),
         ("retention purge: what to delete", select(_CASES.c.id, _CASES.c.reference).where(
             _CASES.c.ended_at.is_not(None), _CASES.c.ended_at < now - relativedelta(months=RETENTION_MONTHS))),
@@ -62,7 +70,7 @@ def statements(now: datetime, reference: str) -> list[tuple[str, object]]:
 
 async def explain(engine, label: str, statement) -> str:
     async with engine.connect() as conn:
-        compiled = statement.compile(dialect=conn.dialect)
+        compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         values = tuple(params[name] for name in compiled.positiontup) if compiled.positiontup else ()
         if conn.dialect.name == "sqlite":
@@ -92,8 +100,16 @@ async def plans_for(store: str, url: str, size: int) -> str:
         await fill_channels(engine, state, "http://127.0.0.1:9/")
         await fill_level(engine, CaseEngine(), state, size, 400)
         reference = state.open_references[0][1]
+        found = {}
+        async with engine.connect() as conn:
+            ended = and_(_CASES.c.routine_key == LEAD_TIME[0], repository.ended_since(
+                now - timedelta(days=30), team_id(7), channel_conversation(7), None))
+            for name, condition in (("open", repository.open_and()),
+                                    ("team", repository.open_in(team_id(7), channel_conversation(7))),
+                                    ("ended", ended)):
+                found[name] = list((await conn.execute(select(_CASES.c.id).where(condition))).scalars())
         out = [f"## {store}, {size:,} cases\n"]
-        for label, statement in statements(now, reference):
+        for label, statement in statements(now, reference, found, engine.dialect.name):
             out.append(await explain(engine, label, statement))
         return "\n".join(out)
     finally:

@@ -81,29 +81,38 @@ class TeamStatistics:
         return statistics.fmean(self.lead_times_days) if self.lead_times_days else None
 
 
+LEAD_TIME = ("new_order", "accept", "activate")  # routine, start step, end step
+
+
 def lead_time_days(case: Case, start_step: str = "accept", end_step: str = "activate") -> float | None:
     done = case.done
     if start_step not in done or end_step not in done:
         return None
-    return (done[end_step].at - done[start_step].at).total_seconds() / 86400
+    return _days(done[end_step].at - done[start_step].at)
+
+
+def _days(interval: timedelta) -> float:
+    return interval.total_seconds() / 86400
 
 
 async def team_statistics(cases_service, *, team_id: str | None, conversation_id: str | None,
                           user_id: str | None, now: datetime) -> TeamStatistics:
+    """Open and overdue from the open cases (the domain decides what is overdue); of the cases ended
+    in the last 30 days only a narrow row each and their lead times, from the database: a month's
+    history grows with the teams' work, and loading those cases with their events grew `statistik`
+    with it (docs/performance.md)."""
     if team_id or conversation_id:
         open_cases = await cases_service.open_cases_for_team(team_id=team_id, conversation_id=conversation_id)
     else:
         open_cases = await cases_service.open_cases_for_user(user_id)
     engine: CaseEngine = cases_service.engine
     overdue = [engine.overdue(case, now) for case in open_cases]
-    recent = await _recently_ended(cases_service, team_id, conversation_id, user_id, now - timedelta(days=30))
-    finished_orders = [case for case in recent + open_cases if case.routine.key == "new_order"]
-    lead_times = tuple(t for t in (lead_time_days(case) for case in finished_orders) if t is not None)
+    ended = await cases_service.ended_summary(now - timedelta(days=30), team_id=team_id,
+                                              conversation_id=conversation_id, user_id=user_id, lead_time=LEAD_TIME)
+    routine_key, start_step, end_step = LEAD_TIME
+    open_lead_times = (lead_time_days(case, start_step, end_step) for case in open_cases
+                       if case.routine.key == routine_key)
+    lead_times = tuple(_days(interval) for interval in ended.lead_times) + tuple(
+        t for t in open_lead_times if t is not None)
     return TeamStatistics(len(open_cases), sum(1 for steps in overdue if steps), sum(len(s) for s in overdue),
-                          sum(1 for case in recent if case.status.value == "closed"), lead_times)
-
-
-async def _recently_ended(cases_service, team_id, conversation_id, user_id, since: datetime) -> list[Case]:
-    # One query for the cases and one for their events, not one per case (docs/performance.md).
-    return await cases_service.ended_cases_since(since, team_id=team_id, conversation_id=conversation_id,
-                                                 user_id=user_id)
+                          ended.closed, lead_times)

@@ -15,7 +15,7 @@ import logging
 from datetime import date, datetime
 from typing import Any, Mapping, Sequence
 
-from sqlalchemy import and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import ARRAY, BigInteger, and_, any_, bindparam, delete, exists, func, insert, or_, select, update
 
 from bot.dialect import insert_for, is_sqlite
 from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
@@ -51,6 +51,21 @@ _CASE_COLUMNS = select(_CASES.c.id, _CASES.c.reference, _CASES.c.routine_key, _C
                        _CASES.c.conversation_id, _CASES.c.customer_ref)
 _EVENT_COLUMNS = select(_EVENTS.c.case_id, _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.at, _EVENTS.c.actor_id,
                         _EVENTS.c.actor_name, _EVENTS.c.step_id, _EVENTS.c.text)
+# The events of cases already found, by their ids, not by the cases' condition again as a subquery:
+# on that, PostgreSQL at 100,000 cases planned a parallel scan of every case to find the 400 open
+# ones (35 of the reminder scan's 70 ms; docs/performance.md). PostgreSQL takes the ids as one array.
+_EVENTS_OF = _EVENT_COLUMNS.order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
+
+
+def _ids_in(column, dialect: str):
+    """`column` is one of the ids given as the parameter case_ids."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("case_ids", type_=ARRAY(BigInteger)))
+    return column.in_(bindparam("case_ids", expanding=True))
+
+
+_EVENTS_OF_IDS = {dialect: _EVENTS_OF.where(_ids_in(_EVENTS.c.case_id, dialect)) for dialect in ("postgresql", "sqlite")}
+_IDS_PER_STATEMENT = 10_000  # SQLite takes up to 32,766 parameters in a statement
 _INSERT_CASE = insert(_CASES).returning(_CASES.c.id)
 _INSERT_EVENTS = insert(_EVENTS)
 # Moving the projection on, only if nobody else did meanwhile (the version check).
@@ -121,13 +136,12 @@ async def cases_where(conn, condition) -> tuple[list, dict[int, list]]:
     rows = (await conn.execute(_CASE_COLUMNS.where(condition).order_by(_CASES.c.id))).all()
     if not rows:
         return [], {}
-    case_ids = select(_CASES.c.id).where(condition).scalar_subquery()
-    events = (await conn.execute(
-        _EVENT_COLUMNS.where(_EVENTS.c.case_id.in_(case_ids)).order_by(_EVENTS.c.case_id, _EVENTS.c.seq)
-    )).all()
+    statement = _EVENTS_OF_IDS["sqlite" if is_sqlite(conn) else "postgresql"]
+    ids = [row.id for row in rows]
     events_by_case: dict[int, list] = {}
-    for event in events:
-        events_by_case.setdefault(event.case_id, []).append(event)
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        for event in await conn.execute(statement, {"case_ids": ids[start:start + _IDS_PER_STATEMENT]}):
+            events_by_case.setdefault(event.case_id, []).append(event)
     return rows, events_by_case
 
 
@@ -173,6 +187,49 @@ def _places(team_id: str | None, conversation_id: str | None) -> list:
     if conversation_id:
         places.append(_CASES.c.conversation_id == conversation_id)
     return places
+
+
+# --- statistics: narrow rows and times from the database, not whole cases -------------------------
+
+async def case_states(conn, condition) -> list:
+    """(id, status, routine_key) of the cases matching `condition`: one narrow row per case."""
+    return (await conn.execute(_CASE_STATES.where(condition))).all()
+
+
+async def step_times(conn, case_ids: list[int], start_step: str, end_step: str) -> list:
+    """(start_at, end_at) of each of these cases on which both steps are done now, by case id: one row
+    per case that has both, whatever its number of events."""
+    statement = _STEP_TIMES["sqlite" if is_sqlite(conn) else "postgresql"]
+    rows = []
+    for start in range(0, len(case_ids), _IDS_PER_STATEMENT):
+        rows += (await conn.execute(statement, {"case_ids": case_ids[start:start + _IDS_PER_STATEMENT],
+                                                "start_step": start_step, "end_step": end_step})).all()
+    return rows
+
+
+def _step_times(dialect: str):
+    start, end = _done_at(dialect, "start_step"), _done_at(dialect, "end_step")
+    return (select(start.c.at.label("start_at"), end.c.at.label("end_at"))
+            .select_from(start.join(end, end.c.case_id == start.c.case_id))
+            .order_by(start.c.case_id))
+
+
+def _done_at(dialect: str, step: str):
+    """(case_id, at) of the given cases on which the step `step` names is done now: its last
+    done-or-undone event is a done (as Case.done has it, where an undo takes the step off again)."""
+    last = (select(_EVENTS.c.case_id, func.max(_EVENTS.c.seq).label("seq"))
+            .where(_ids_in(_EVENTS.c.case_id, dialect), _EVENTS.c.step_id == bindparam(step),
+                   _EVENTS.c.kind.in_(_STEP_MARKS))
+            .group_by(_EVENTS.c.case_id).subquery())
+    return (select(_EVENTS.c.case_id, _EVENTS.c.at)
+            .select_from(_EVENTS.join(last, and_(_EVENTS.c.case_id == last.c.case_id, _EVENTS.c.seq == last.c.seq)))
+            .where(_EVENTS.c.kind == EventKind.STEP_DONE.value)
+            .subquery())
+
+
+_CASE_STATES = select(_CASES.c.id, _CASES.c.status, _CASES.c.routine_key)
+_STEP_MARKS = (EventKind.STEP_DONE.value, EventKind.STEP_UNDONE.value)
+_STEP_TIMES = {dialect: _step_times(dialect) for dialect in ("postgresql", "sqlite")}
 
 
 # --- writing --------------------------------------------------------------------------------------
