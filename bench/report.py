@@ -43,6 +43,13 @@ def _ours(rows):
     return [row for row in rows if _get(row, "bot") not in BASELINES]
 
 
+def _round_ratios(ours, echo) -> list[float]:
+    """CPU per turn of each round against the echo's in the same round (the bots are measured in
+    turn, round after round): how much the ratio moved within the run."""
+    pairs = zip(_get(ours, "cpu_ms_per_turn_rounds") or [], _get(echo, "cpu_ms_per_turn_rounds") or [])
+    return [_ratio(a, b) for a, b in pairs]
+
+
 def ratios(scenarios) -> list[dict]:
     """Each Larmlotsen scenario against each echo bot with the same conversations and connector."""
     rows = []
@@ -53,6 +60,7 @@ def ratios(scenarios) -> list[dict]:
             echo = _baseline_for(row, scenarios, baseline)
             for figure, name in (("cpu_ms_per_turn", "cpu_per_turn"), ("turns_per_s", "turns_per_s"), ("p99_ms", "p99")):
                 ratio[f"{name}_to_{key}"] = _ratio(_get(row, figure), _get(echo, figure)) if echo else float("nan")
+            ratio[f"cpu_per_turn_to_{key}_rounds"] = _round_ratios(row, echo) if echo else []
         rows.append(ratio)
     return rows
 
@@ -106,12 +114,13 @@ def markdown(document: dict) -> str:
         lines.append(f"| {s['bot']} | {s['store']} | {s['conversations']} | {connector} | {s['turns_per_s']} "
                      f"| {s['p50_ms']} | {s['p95_ms']} | {s['p99_ms']} | {s['cpu_ms_per_turn']} "
                      f"| {s['peak_rss_mib']} | {s['errors']} |")
-    lines += ["", "| Larmlotsen / echo | conversations | connector | CPU per turn / Agents SDK | CPU / botbuilder "
-              "| turns/s / Agents SDK | turns/s / botbuilder | p99 / Agents SDK | p99 / botbuilder |",
-              "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "| Larmlotsen / echo | conversations | connector | CPU per turn / Agents SDK | each round "
+              "| CPU / botbuilder | turns/s / Agents SDK | turns/s / botbuilder | p99 / Agents SDK | p99 / botbuilder |",
+              "|---|---:|---|---:|---|---:|---:|---:|---:|---:|"]
     for r in document["ratios"]:
         connector = f"+{r['connector_delay_ms']} ms" if r["connector_delay_ms"] else "instant"
-        lines.append(f"| {r['store']} | {r['conversations']} | {connector} | {r['cpu_per_turn_to_agents']}× "
+        rounds = ", ".join(str(v) for v in r.get("cpu_per_turn_to_agents_rounds", []))
+        lines.append(f"| {r['store']} | {r['conversations']} | {connector} | {r['cpu_per_turn_to_agents']}× | {rounds} "
                      f"| {r['cpu_per_turn_to_botbuilder']}× | {r['turns_per_s_to_agents']}× "
                      f"| {r['turns_per_s_to_botbuilder']}× | {r['p99_to_agents']}× | {r['p99_to_botbuilder']}× |")
     lines += ["", "| bot | store | first start s (empty db) | cold start s (median) | all starts s "

@@ -8,10 +8,13 @@ bot and the Microsoft 365 Agents SDK's echo agent (in its own venv, bench/agents
 Each bot is a separate `python` process pinned to core 0; this process (load generator plus a
 local fake Bot Connector) runs on the other cores. Load is Teams-shaped HTTP to /api/messages:
 N concurrent conversations, each walking `ny beställning` to its closed case over and over
-(see walks.py); each echo bot gets N conversations of messages. For every scenario: turns/s,
-p50/p95/p99 turn latency, CPU ms per turn (the bot process's CPU time delta / turns) and peak
-RSS, read from /proc. Also cold start, idle RSS, and one run with a connector that answers
-after 100 ms. Prints a markdown table and writes bench/results/latest.json.
+(see walks.py); each echo bot gets N conversations of messages. All bots run at once, idle but
+for the one under load: each scenario measures them in turn, a few windows each with the order
+rotated every round, so that the bots being compared meet the same machine. For every
+scenario: turns/s, p50/p95/p99 turn latency, CPU ms per turn (the bot process's CPU time over
+its windows / their turns) and peak RSS, read from /proc. Also cold start, idle RSS, and one
+scenario with a connector that answers after 100 ms. Prints a markdown table and writes
+bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from bench.walks import BotClient, Recorder, WalkFailed, bench_chat, bench_user,
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DEFAULT_PG_ADMIN_URL = os.environ.get("LARMLOTSEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 DELAYED_CONNECTOR_S = 0.100
+ROUND_WARMUP_S = 1.0  # before each later window of a scenario: the bot is warm, the conversations are new
 
 
 @dataclass
@@ -65,6 +69,7 @@ class ScenarioResult:
     peak_rss_mib: float
     errors: int
     error_samples: list[str] = field(default_factory=list)
+    cpu_ms_per_turn_rounds: list[float] = field(default_factory=list)  # one per measuring window
 
 
 @dataclass
@@ -103,8 +108,26 @@ async def _conversation(number: int, client: BotClient, connector: BenchConnecto
             await asyncio.sleep(0.05)
 
 
-async def measure(bot: processes.MeasuredBot, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
-                  conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
+@dataclass
+class Window:
+    """One measuring window of one bot: what a scenario's figures are made of."""
+
+    elapsed_s: float
+    cpu_s: float
+    latencies_ms: list[float]
+    walks: int
+    peak_rss_mib: float
+    errors: int
+    error_samples: list[str]
+
+    @property
+    def cpu_ms_per_turn(self) -> float:
+        return self.cpu_s * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+async def measure_window(bot: processes.MeasuredBot, http: aiohttp.ClientSession, connector: BenchConnector,
+                         conversations: int, warmup_s: float, window_s: float, profiler_args=None) -> Window:
+    """N conversations in a closed loop against one bot: warm up, then measure for `window_s`."""
     walk = walk_echo if bot.name in processes.BASELINES else walk_routine
     recorder = Recorder()
     client = BotClient(http, bot.base_url + "/api/messages", recorder)
@@ -112,7 +135,7 @@ async def measure(bot: processes.MeasuredBot, store: str, http: aiohttp.ClientSe
     procstat.reset_peak_rss(bot.pid)
     tasks = [asyncio.create_task(_conversation(n, client, connector, walk, stop)) for n in range(conversations)]
     await asyncio.sleep(warmup_s)
-    profiler = _start_profiler(bot, store, conversations, connector, window_s, profile_dir)
+    profiler = _start_profiler(bot, *profiler_args, connector, window_s) if profiler_args else None
     cpu_before, started = procstat.cpu_seconds(bot.pid), time.perf_counter()
     recorder.measuring = True
     await asyncio.sleep(window_s)
@@ -122,21 +145,40 @@ async def measure(bot: processes.MeasuredBot, store: str, http: aiohttp.ClientSe
     await asyncio.wait(tasks, timeout=30)
     if profiler is not None:
         profiler.wait(timeout=60)
-    latencies = sorted(recorder.latencies_ms)
-    turns = len(latencies)
+    return Window(elapsed_s=elapsed, cpu_s=cpu_after - cpu_before, latencies_ms=recorder.latencies_ms,
+                  walks=recorder.walks_done, peak_rss_mib=procstat.peak_rss_mib(bot.pid),
+                  errors=recorder.errors, error_samples=recorder.error_samples)
+
+
+def scenario_of(bot_name: str, store: str, conversations: int, connector_delay_s: float,
+                windows: list[Window]) -> ScenarioResult:
+    """A scenario's figures over all its windows: CPU per turn is their CPU time over their turns."""
+    latencies = sorted(latency for window in windows for latency in window.latencies_ms)
+    turns, elapsed = len(latencies), sum(window.elapsed_s for window in windows)
+    cpu_s = sum(window.cpu_s for window in windows)
     return ScenarioResult(
-        bot=bot.name, store=store, conversations=conversations,
-        connector_delay_ms=int(connector.delay_s * 1000), window_s=round(elapsed, 2), turns=turns,
-        walks=recorder.walks_done, turns_per_s=round(turns / elapsed, 1),
+        bot=bot_name, store=store, conversations=conversations,
+        connector_delay_ms=int(connector_delay_s * 1000), window_s=round(elapsed, 2), turns=turns,
+        walks=sum(window.walks for window in windows), turns_per_s=round(turns / elapsed, 1),
         p50_ms=round(percentile(latencies, 0.50), 1), p95_ms=round(percentile(latencies, 0.95), 1),
         p99_ms=round(percentile(latencies, 0.99), 1),
-        cpu_ms_per_turn=round((cpu_after - cpu_before) * 1000 / turns, 2) if turns else float("nan"),
-        peak_rss_mib=round(procstat.peak_rss_mib(bot.pid), 1), errors=recorder.errors,
-        error_samples=recorder.error_samples,
+        cpu_ms_per_turn=round(cpu_s * 1000 / turns, 2) if turns else float("nan"),
+        peak_rss_mib=round(max(window.peak_rss_mib for window in windows), 1),
+        errors=sum(window.errors for window in windows),
+        error_samples=[sample for window in windows for sample in window.error_samples][:5],
+        cpu_ms_per_turn_rounds=[round(window.cpu_ms_per_turn, 2) for window in windows],
     )
 
 
-def _start_profiler(bot, store, conversations, connector, window_s, profile_dir):
+async def measure(bot: processes.MeasuredBot, store: str, http: aiohttp.ClientSession, connector: BenchConnector,
+                  conversations: int, warmup_s: float, window_s: float, profile_dir: Path | None) -> ScenarioResult:
+    """One bot alone, one window (the scale scenario measures this way)."""
+    profiler_args = (store, conversations, profile_dir) if profile_dir else None
+    window = await measure_window(bot, http, connector, conversations, warmup_s, window_s, profiler_args)
+    return scenario_of(bot.name, store, conversations, connector.delay_s, [window])
+
+
+def _start_profiler(bot, store, conversations, profile_dir, connector, window_s):
     """py-spy (collapsed stacks) over the measuring window; it samples from another core."""
     if profile_dir is None or connector.delay_s:
         return None
@@ -202,7 +244,8 @@ async def drop_pg_database(admin_url: str, url: str) -> None:
 @dataclass
 class Plan:
     warmup_s: float
-    window_s: float
+    window_s: float  # per bot and scenario, split into `rounds` windows
+    rounds: int
     restarts: int
     conversation_counts: list[int]
     delayed_conversations: int
@@ -213,8 +256,20 @@ class Plan:
     log_dir: Path
     agents_python: Path
 
+    def scenarios(self) -> list[tuple[int, float]]:
+        """(conversations, connector delay s) of every scenario, in the order they are run."""
+        instant = [(count, 0.0) for count in self.conversation_counts]
+        return instant + ([(self.delayed_conversations, DELAYED_CONNECTOR_S)] if self.delayed_conversations else [])
 
-async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, results: dict) -> None:
+
+@dataclass
+class RunningBot:
+    bot: processes.MeasuredBot
+    store: str
+
+
+async def start_bot(name: str, store: str, factory, plan: Plan, results: dict) -> RunningBot:
+    """Time the bot's cold starts and idle memory; leave the last start running for the load."""
     bot, starts, cpu_starts = await start_measured(factory, plan.restarts)
     try:
         baseline = name in processes.BASELINES
@@ -224,24 +279,36 @@ async def run_bot(name: str, store: str, factory, plan: Plan, http, connector, r
             bot=name, store=store, first_start_s=first, cold_start_s=round(statistics.median(restarts), 3),
             cold_starts_s=[round(s, 3) for s in starts], idle_rss_mib=await idle_rss(bot),
             cold_start_cpu_s=round(statistics.median(cpu_restarts), 3)))
-        for conversations in plan.conversation_counts:
-            await _one_scenario(bot, store, http, connector, conversations, plan, results)
-        if plan.delayed_conversations:
-            connector.delay_s = DELAYED_CONNECTOR_S
-            try:
-                await _one_scenario(bot, store, http, connector, plan.delayed_conversations, plan, results)
-            finally:
-                connector.delay_s = 0.0
-    finally:
+    except BaseException:
         bot.stop()
+        raise
+    return RunningBot(bot, store)
 
 
-async def _one_scenario(bot, store, http, connector, conversations, plan: Plan, results: dict) -> None:
-    result = await measure(bot, store, http, connector, conversations, plan.warmup_s, plan.window_s,
-                           plan.profile_dir)
-    results["scenarios"].append(result)
-    print(report.scenario_line(result), flush=True)
-    await asyncio.sleep(0.5)
+async def measure_in_turn(running: list[RunningBot], conversations: int, delay_s: float, plan: Plan,
+                          http, connector, results: dict) -> None:
+    """Every bot under the same load, in turn: `rounds` windows each, the order rotated every round.
+
+    The machine is shared, and what else runs on it moves a turn's CPU by tens of per cent over
+    minutes; bots measured seconds apart, round after round, see the same machine, so their
+    ratio holds where their absolute figures do not."""
+    windows: dict[int, list[Window]] = {id(r): [] for r in running}
+    connector.delay_s = delay_s
+    try:
+        for number in range(plan.rounds):
+            shift = number % len(running)
+            for r in running[shift:] + running[:shift]:
+                warmup = plan.warmup_s if number == 0 else min(plan.warmup_s, ROUND_WARMUP_S)
+                profiler_args = (r.store, conversations, plan.profile_dir) if plan.profile_dir and number == 0 else None
+                windows[id(r)].append(await measure_window(r.bot, http, connector, conversations, warmup,
+                                                           plan.window_s / plan.rounds, profiler_args))
+                await asyncio.sleep(0.3)
+    finally:
+        connector.delay_s = 0.0
+    for r in running:
+        result = scenario_of(r.bot.name, r.store, conversations, delay_s, windows[id(r)])
+        results["scenarios"].append(result)
+        print(report.scenario_line(result), flush=True)
 
 
 async def run(plan: Plan) -> dict:
@@ -249,38 +316,42 @@ async def run(plan: Plan) -> dict:
     connector = await BenchConnector().start()
     http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=60))
     workdir = Path(tempfile.mkdtemp(prefix="larmlotsen-bench-"))
+    running: list[RunningBot] = []
+    pg_url = None
     try:
-        await run_bot(processes.BOTBUILDER_ECHO, "memory",
-                      lambda: processes.echo_bot(plan.log_dir / "echo-botbuilder.log", plan.bot_cpus),
-                      plan, http, connector, results)
-        await run_bot(processes.AGENTS_ECHO, "memory",
-                      lambda: processes.agents_echo(plan.agents_python, plan.log_dir / "echo-agents.log", plan.bot_cpus),
-                      plan, http, connector, results)
+        running.append(await start_bot(processes.BOTBUILDER_ECHO, "memory",
+                                       lambda: processes.echo_bot(plan.log_dir / "echo-botbuilder.log", plan.bot_cpus),
+                                       plan, results))
+        running.append(await start_bot(processes.AGENTS_ECHO, "memory",
+                                       lambda: processes.agents_echo(plan.agents_python, plan.log_dir / "echo-agents.log",
+                                                                     plan.bot_cpus),
+                                       plan, results))
         if "sqlite" in plan.stores:
             url = f"sqlite:///{workdir}/larmlotsen.db"
-            await run_bot("larmlotsen", "sqlite",
-                          lambda: processes.larmlotsen(url, plan.log_dir / "larmlotsen-sqlite.log", plan.bot_cpus),
-                          plan, http, connector, results)
+            running.append(await start_bot("larmlotsen", "sqlite",
+                                           lambda: processes.larmlotsen(url, plan.log_dir / "larmlotsen-sqlite.log",
+                                                                        plan.bot_cpus),
+                                           plan, results))
         if "postgresql" in plan.stores:
-            await _run_postgresql(plan, http, connector, results)
+            pg_url = await create_pg_database(plan.pg_admin_url)
+            if pg_url is None:
+                results["skipped"] = f"postgresql: not reachable at {plan.pg_admin_url}"
+            else:
+                running.append(await start_bot("larmlotsen", "postgresql",
+                                               lambda: processes.larmlotsen(pg_url, plan.log_dir / "larmlotsen-postgresql.log",
+                                                                            plan.bot_cpus),
+                                               plan, results))
+        for conversations, delay_s in plan.scenarios():
+            await measure_in_turn(running, conversations, delay_s, plan, http, connector, results)
     finally:
+        for r in running:
+            r.bot.stop()
         await http.close()
         await connector.close()
+        if pg_url is not None:
+            await drop_pg_database(plan.pg_admin_url, pg_url)
         shutil.rmtree(workdir, ignore_errors=True)  # a filled database takes hundreds of MB
     return results
-
-
-async def _run_postgresql(plan: Plan, http, connector, results: dict) -> None:
-    url = await create_pg_database(plan.pg_admin_url)
-    if url is None:
-        results["skipped"] = f"postgresql: not reachable at {plan.pg_admin_url}"
-        return
-    try:
-        await run_bot("larmlotsen", "postgresql",
-                      lambda: processes.larmlotsen(url, plan.log_dir / "larmlotsen-postgresql.log", plan.bot_cpus),
-                      plan, http, connector, results)
-    finally:
-        await drop_pg_database(plan.pg_admin_url, url)
 
 
 def machine_info() -> dict:
@@ -296,6 +367,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short run: 1 s warm-up, 4 s windows, one restart")
     parser.add_argument("--window", type=float, help="seconds measured per scenario (default 15, quick 4)")
+    parser.add_argument("--rounds", type=int,
+                        help="windows per bot and scenario, the bots measured in turn (default 3, quick 2)")
     parser.add_argument("--warmup", type=float, help="seconds of load before measuring (default 3, quick 1)")
     parser.add_argument("--conversations", default="1,10,50", help="concurrent conversations per scenario")
     parser.add_argument("--stores", default="sqlite,postgresql", help="stores to measure Larmlotsen on")
@@ -317,6 +390,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     return Plan(
         warmup_s=args.warmup if args.warmup is not None else (1.0 if args.quick else 3.0),
         window_s=args.window if args.window is not None else (4.0 if args.quick else 15.0),
+        rounds=args.rounds if args.rounds is not None else (2 if args.quick else 3),
         restarts=1 if args.quick else 3,
         conversation_counts=counts, delayed_conversations=max(counts),
         stores=[s.strip() for s in args.stores.split(",") if s.strip()],
@@ -334,7 +408,8 @@ def main(argv=None) -> int:
     results = asyncio.run(run(plan))
     document = {
         "started_at": started_at, "quick": args.quick, "machine": machine_info(),
-        "plan": {"warmup_s": plan.warmup_s, "window_s": plan.window_s, "restarts": plan.restarts,
+        "plan": {"warmup_s": plan.warmup_s, "window_s": plan.window_s, "rounds": plan.rounds,
+                 "restarts": plan.restarts,
                  "bot_pinned_to_cpu": sorted(plan.bot_cpus) if plan.bot_cpus else None,
                  "walk": "ny beställning: 2 question cards and the customer-reference card answered by card submits, then one Action.Execute invoke per step, then close: 12 turns"},
         "scenarios": [asdict(r) for r in results["scenarios"]],

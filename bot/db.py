@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import StaticPool
 
+from . import jsontext
 from .config import ensure_sqlite_dir
 from .dialect import is_sqlite
 
@@ -34,6 +35,8 @@ MIGRATION_LOCK_ID = 0x4C41524D4C4F54
 SQLITE_IMMEDIATE = "larmlotsen_sqlite_immediate"
 # A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out.
 PING_IF_IDLE_S = 10.0
+# JSON columns (a case's facts, a notice's card) written and read as bot/jsontext.py does.
+_JSON_COLUMNS = {"json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
 
 
 class Base(DeclarativeBase):
@@ -64,7 +67,7 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     # above pool_size was closed on its return and opened again by the next turn (at 50
     # conversations several new PostgreSQL backends a second, and their CPU on both sides).
     engine = create_async_engine(url, pool_size=2 * pool_size, max_overflow=0, pool_recycle=1800,
-                                 hide_parameters=True)
+                                 hide_parameters=True, **_JSON_COLUMNS)
     _ping_when_idle(engine, PING_IF_IDLE_S)
     _plain_savepoints(engine)
     return engine
@@ -321,11 +324,12 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     make_aiosqlite_direct()
     in_memory = ":memory:" in url or url.rstrip("/").endswith("sqlite+aiosqlite:")
     if in_memory:
-        engine = create_async_engine(url, poolclass=StaticPool, hide_parameters=True)
+        engine = create_async_engine(url, poolclass=StaticPool, hide_parameters=True, **_JSON_COLUMNS)
     else:
         # One pooled connection: SQLite has one writer anyway, and a single connection avoids
         # "database is locked" under concurrent turns. Sessions must therefore never nest.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, hide_parameters=True)
+        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, hide_parameters=True,
+                                     **_JSON_COLUMNS)
     _plain_savepoints(engine)
 
     @event.listens_for(engine.sync_engine, "connect")

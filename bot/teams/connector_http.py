@@ -31,7 +31,7 @@ from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.auth import AuthenticationConstants
 from yarl import URL
 
-from bot import __version__
+from bot import __version__, jsontext
 from bot.notifications.retry import parse_retry_after
 
 from .activity_json import activity_to_json
@@ -157,7 +157,7 @@ class ConnectorHttp:
         budget = _budget_deadline.get()
         deadline = min(budget, time.monotonic() + self.timeout_s) if budget else time.monotonic() + self.timeout_s
         url = URL(f"{(service_url or '').rstrip('/')}/{path}", encoded=True)
-        payload = json.dumps(activity_to_json(activity), ensure_ascii=False).encode("utf-8")
+        payload = jsontext.dumps_bytes(activity_to_json(activity))
         pause = _FIRST_PAUSE_S
         while True:
             try:

@@ -9,7 +9,6 @@ carry an eTag with botbuilder's optimistic-concurrency contract:
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 from typing import Dict, Iterable, List
@@ -23,6 +22,7 @@ from jsonpickle.unpickler import Unpickler
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot import jsontext
 from bot.db import autocommit, one_statement
 from .state_tables import BotStateRow
 from .turn_guards import held_connection
@@ -169,11 +169,11 @@ def _encode(item) -> str:
     flat = _flatten(item)
     if isinstance(flat, dict):
         flat.pop("e_tag", None)
-    return json.dumps(flat, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.dumps(flat)
 
 
 def _decode(document: str, etag: str):
-    flat = json.loads(document)
+    flat = jsontext.loads(document)
     if isinstance(flat, dict):
         flat["e_tag"] = etag
     try:

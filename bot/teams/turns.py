@@ -22,7 +22,6 @@ docs/reliability.md walks through what happens when the process dies at each mom
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from botbuilder.schema import Activity, ActivityEventNames, ActivityTypes, Resou
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot import jsontext
 from bot.db import autocommit, one_statement
 from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
@@ -127,8 +127,8 @@ class ReplyBuffer:
 def _encode_replies(replies: list[tuple[str, Activity]]) -> str | None:
     if not replies:
         return None
-    return json.dumps([{"op": op, "activity": _without_names(activity_to_json(activity))} for op, activity in replies],
-                      ensure_ascii=False)
+    return jsontext.dumps([{"op": op, "activity": _without_names(activity_to_json(activity))}
+                           for op, activity in replies])
 
 
 def _without_names(activity: dict) -> dict:
@@ -143,7 +143,7 @@ def _without_names(activity: dict) -> dict:
 def _decode_replies(raw: str | None) -> list[tuple[str, Activity]]:
     if not raw:
         return []
-    return [(item["op"], read_activity(item["activity"])) for item in json.loads(raw)]
+    return [(item["op"], read_activity(item["activity"])) for item in jsontext.loads(raw)]
 
 
 def _encode_invoke_response(context: TurnContext) -> str | None:
@@ -152,13 +152,13 @@ def _encode_invoke_response(context: TurnContext) -> str | None:
     if not isinstance(response, InvokeResponse):
         return None
     body = response.body.serialize() if hasattr(response.body, "serialize") else response.body
-    return json.dumps({"status": response.status, "body": body}, ensure_ascii=False)
+    return jsontext.dumps({"status": response.status, "body": body})
 
 
 def _restore_invoke_response(context: TurnContext, raw: str | None) -> None:
     if not raw:
         return
-    stored = json.loads(raw)
+    stored = jsontext.loads(raw)
     context.turn_state[INVOKE_RESPONSE_KEY] = Activity(
         type=ActivityTypes.invoke_response, value=InvokeResponse(status=stored["status"], body=stored["body"]))
 

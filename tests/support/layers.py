@@ -28,6 +28,7 @@ LAYER_OF_PREFIX = {
     "bot.config": "infrastructure",
     "bot.db": "infrastructure",
     "bot.dialect": "infrastructure",
+    "bot.jsontext": "infrastructure",
     "bot.unit_of_work": "infrastructure",
     "bot.log_guard": "infrastructure",
     "bot.domain": "domain",
