@@ -15,6 +15,9 @@ from typing import Mapping
 DEFAULT_DATABASE_URL = "sqlite:///./data/larmlotsen.db"
 
 
+EVENT_LOOPS = ("uvloop", "asyncio")
+
+
 class ConfigurationError(ValueError):
     """A setting is missing or wrong; the message tells the operator which and how to fix it."""
 
@@ -52,6 +55,8 @@ class Settings:
     host: str | None = None
     port: int = 3978
     max_body_bytes: int = 256 * 1024
+    # uvloop (libuv) or asyncio's own event loop for `python -m bot`.
+    event_loop: str = "uvloop"
     # Database.
     database_url: str = DEFAULT_DATABASE_URL
     run_migrations: bool = True
@@ -161,6 +166,8 @@ def check_settings(settings: Settings) -> Settings:
         raise ConfigurationError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (the Entra tenant id).")
     if not 1 <= settings.port <= 65535:
         raise ConfigurationError(f"PORT must be between 1 and 65535, not {settings.port}.")
+    if settings.event_loop not in EVENT_LOOPS:
+        raise ConfigurationError(f"EVENT_LOOP must be uvloop or asyncio, not {settings.event_loop!r}.")
     _check_retention(settings)
     if not 1 <= settings.reply_timeout_seconds <= 14:
         raise ConfigurationError(f"REPLY_TIMEOUT_SECONDS must be between 1 and 14 (Teams waits 15 s for the bot), "
@@ -204,6 +211,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         app_tenant_id=env.get("MicrosoftAppTenantId", ""),
         host=env.get("HOST") or None,
         port=_int(env, "PORT", 3978),
+        event_loop=(env.get("EVENT_LOOP") or "uvloop").strip().lower(),
         database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         run_migrations=_bool(env.get("RUN_MIGRATIONS"), True),
         db_pool_size=_int(env, "DB_POOL_SIZE", 10),

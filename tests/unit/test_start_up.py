@@ -54,3 +54,28 @@ def test_garbage_made_after_start_up_is_still_collected():
     del node
     gc.collect()
     assert gone() is None
+
+
+def test_the_bot_serves_on_uvloop_unless_told_asyncio():
+    import asyncio
+
+    import uvloop
+
+    from bot.__main__ import _event_loop
+
+    for name, kind in (("uvloop", uvloop.Loop), ("asyncio", asyncio.BaseEventLoop)):
+        loop = _event_loop(name)
+        try:
+            assert isinstance(loop, kind)
+            assert name == "uvloop" or not isinstance(loop, uvloop.Loop)
+        finally:
+            loop.close()
+
+
+def test_an_unknown_event_loop_is_refused_with_a_clear_error():
+    from bot.config import ConfigurationError, check_settings, load_settings
+
+    assert load_settings({}).event_loop == "uvloop"
+    assert load_settings({"EVENT_LOOP": " Asyncio "}).event_loop == "asyncio"
+    with pytest.raises(ConfigurationError, match="EVENT_LOOP must be uvloop or asyncio"):
+        check_settings(load_settings({"EVENT_LOOP": "trio"}))
