@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from . import __version__
+from . import __version__, jsontext
 from .composition import Runtime, build_runtime
 from .cases.export_links import claim_export_link
 from .config import Settings
@@ -196,7 +196,8 @@ async def messages(request: web.Request) -> web.Response:
         return web.json_response({"error": "reply not delivered, please deliver again"}, status=503,
                                  headers={"Retry-After": "1"})
     if invoke_response is not None:
-        return web.json_response(_serialise_body(invoke_response.body), status=invoke_response.status or 200)
+        return web.json_response(_serialise_body(invoke_response.body), status=invoke_response.status or 200,
+                                 dumps=jsontext.dumps)  # the refreshed card: the bot's own document
     return web.Response(status=200)
 
 

@@ -4,6 +4,7 @@ generic deserialiser builds, for Teams' shapes and for arbitrary JSON around the
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 
 from botbuilder.schema import Activity
 from hypothesis import given, settings
@@ -124,3 +125,43 @@ def test_any_parsed_activity_is_written_back_as_msrest_writes_it(changes):
     except Exception:  # noqa: BLE001 - only what msrest can read and write is compared
         return
     assert activity_to_json(activity) == expected
+
+
+_OFFSETS = st.sampled_from(["Z", "+01:00", "+02:00", "-05:00", "+00:00", "+05:45", "-12:00", "+14:00"])
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)), st.integers(min_value=0, max_value=7),
+       _OFFSETS)
+@settings(max_examples=300)
+def test_timestamps_read_as_msrest_reads_them(moment, digits, offset):
+    # What Teams sends ("…T08:00:00.1234567Z") is read without msrest: the same instant, the same
+    # offset and isodate's zone objects, as msrest gives them.
+    from msrest.serialization import Deserializer
+
+    from bot.teams.activity_json import _instant
+
+    fraction = f"{moment.microsecond:06d}{moment.microsecond % 10}"[:digits]
+    text = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}" + (f".{fraction}" if digits else "") + offset
+    ours, stock = _instant(text), Deserializer.deserialize_iso(text)
+    assert ours == stock and ours.utcoffset() == stock.utcoffset()
+    assert type(ours.tzinfo) is type(stock.tzinfo)
+    assert (ours.year, ours.month, ours.day, ours.hour, ours.minute, ours.second, ours.microsecond) == \
+        (stock.year, stock.month, stock.day, stock.hour, stock.minute, stock.second, stock.microsecond)
+
+
+def test_unusual_timestamps_are_left_to_msrest():
+    body = teams.message(teams.personal(), SERVICE_URL, "hej")
+    for stamp in ("2026-11-31T10:00:00Z", "2026-12-03t08:00:00z", "9999-12-31T23:00:00-05:00",
+                  "2026-12-03T08:00:00.123456789Z", "2026-12-03 08:00:00Z", "not a time"):
+        body["timestamp"] = stamp
+        try:
+            stock = Activity().deserialize(copy.deepcopy(body))
+        except Exception as error:  # noqa: BLE001 - whatever msrest raises, ours must refuse too
+            try:
+                read_activity(copy.deepcopy(body))
+            except UnreadableActivity as ours:
+                assert type(ours.reason) is type(error)
+                continue
+            raise AssertionError(f"{stamp!r}: msrest refused it ({error!r}), ours read it") from None
+        _same(body)
+        assert read_activity(copy.deepcopy(body)).timestamp == stock.timestamp
