@@ -1,8 +1,11 @@
 """Use cases on cases, each one unit of work: load the case under a lock, let the domain decide,
 append the new events, call the event listeners, commit.
 
-Inside a turn, "commit" is the turn's (bot/unit_of_work.py): the action runs in a savepoint of the
-turn's transaction, which also holds the dialog state and the activity's journal entry.
+Inside a turn, "commit" is the turn's (bot/unit_of_work.py): the action runs in the turn's
+transaction, which also holds the dialog state and the activity's journal entry. Opening a case
+takes a savepoint (a reference taken twice is retried); an action on a case does not: it writes
+nothing until its version check has passed, and anything that fails after that fails the turn,
+which rolls back as one.
 
 Event listeners run inside the same transaction, before commit, so another module (the outbox of
 channel notices) can write its rows atomically with the events that cause them. A listener that
@@ -246,7 +249,7 @@ class CaseService:
     async def _mutate(self, reference: str, action: Callable[[Case], Change],
                       authorize: Authorize | None = None) -> CaseResult:
         async def attempt() -> CaseResult:
-            async with self.sessions.begin() as session:
+            async with self._begin_without_savepoint() as session:
                 conn = await session.connection()
                 rows = await repository.lock_case_with_events(conn, reference)
                 if not rows:
@@ -257,18 +260,25 @@ class CaseService:
                 change = action(case)
                 if change.events:
                     if not await repository.append_events(conn, rows[0].id, change):
-                        raise _VersionConflict(reference)
+                        raise _VersionConflict(reference)  # nothing written: it may try again
                     await self._notify(session, change)
                 return _result(change)
 
-        return await self._with_retries(attempt)
+        # Without a savepoint an IntegrityError (after the version check passed: another writer the
+        # case lock should have kept out) leaves this attempt's update behind: the turn must fail.
+        return await self._with_retries(attempt, retry_integrity_errors=current_unit() is None)
 
-    async def _with_retries(self, attempt: Callable[[], Awaitable[CaseResult]]) -> CaseResult:
+    def _begin_without_savepoint(self):
+        begin = getattr(self.sessions, "begin_without_savepoint", None)
+        return begin() if begin is not None else self.sessions.begin()
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[CaseResult]], *,
+                            retry_integrity_errors: bool = True) -> CaseResult:
         for number in range(1, self.max_attempts + 1):
             try:
                 return await attempt()
             except IntegrityError as error:
-                if not _is_concurrent_write(error):
+                if not retry_integrity_errors or not _is_concurrent_write(error):
                     raise
                 log.info("concurrent case update, attempt %d of %d", number, self.max_attempts)
             except _VersionConflict:

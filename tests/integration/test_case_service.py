@@ -274,3 +274,97 @@ async def test_a_turn_that_starts_a_case_leaves_the_reference_counter_unlocked(s
         assert (await _new_order(service)).reference == "TL-2026-0002"
     finally:
         await service.dispose()
+
+
+def _statements_of(db_engine):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement.split()[0].upper())
+
+    event.listen(db_engine.sync_engine, "before_cursor_execute", record)
+    return seen, lambda: event.remove(db_engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_an_action_in_a_turn_takes_no_savepoint_and_commits_with_the_turn(service, db_engine):
+    from bot.unit_of_work import turn_unit
+
+    ref = (await _new_order(service)).reference
+    seen, stop = _statements_of(db_engine)
+    try:
+        async with turn_unit(db_engine) as unit:
+            await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            await unit.commit()
+    finally:
+        stop()
+    assert "SAVEPOINT" not in seen and "UPDATE" in seen and "INSERT" in seen
+    assert (await service.get_by_reference(ref)).is_done("accept")
+
+
+async def test_a_failing_listener_in_a_turn_fails_the_turn_and_nothing_of_it_stays(service, db_engine):
+    from bot.unit_of_work import turn_unit
+
+    ref = (await _new_order(service)).reference
+
+    async def broken(session, case, new_events):
+        raise RuntimeError("outbox down")
+
+    service.add_listener(broken)
+    with pytest.raises(RuntimeError):
+        async with turn_unit(db_engine) as unit:
+            await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            await unit.commit()
+    case = await service.get_by_reference(ref)
+    assert not case.is_done("accept") and len(case.events) == 1
+    # The case row was not moved on either: the next action sees version 1 and lands.
+    service.listeners.remove(broken)
+    assert (await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)).case.is_done("accept")
+
+
+async def test_a_version_conflict_in_a_turn_is_tried_again_on_fresh_state(service, db_engine, monkeypatch):
+    from bot.cases import repository
+    from bot.unit_of_work import turn_unit
+
+    ref = (await _new_order(service)).reference
+    real_append, calls = repository.append_events, []
+
+    async def first_loses(conn, case_id, change):
+        calls.append(case_id)
+        if len(calls) == 1:
+            return False  # another writer moved the case first: nothing was written
+        return await real_append(conn, case_id, change)
+
+    monkeypatch.setattr(repository, "append_events", first_loses)
+    async with turn_unit(db_engine) as unit:
+        result = await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+        await unit.commit()
+    assert len(calls) == 2 and result.case.is_done("accept")
+    assert len((await service.get_by_reference(ref)).events) == 2
+
+
+async def test_an_integrity_error_after_the_version_check_in_a_turn_is_not_tried_again(service, db_engine,
+                                                                                         monkeypatch):
+    """Without a savepoint the attempt's update would stay behind a retry: the turn fails instead."""
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.cases import repository
+    from bot.unit_of_work import turn_unit
+
+    ref = (await _new_order(service)).reference
+    real_append, calls = repository.append_events, []
+
+    async def events_clash(conn, case_id, change):
+        calls.append(case_id)
+        await real_append(conn, case_id, change)
+        raise IntegrityError("INSERT INTO case_events", {}, Exception("uq_case_events_case_seq"))
+
+    monkeypatch.setattr(repository, "append_events", events_clash)
+    with pytest.raises(IntegrityError):
+        async with turn_unit(db_engine) as unit:
+            await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            await unit.commit()
+    assert len(calls) == 1
+    case = await service.get_by_reference(ref)
+    assert not case.is_done("accept") and len(case.events) == 1
