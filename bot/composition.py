@@ -82,7 +82,8 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
     adapter = create_adapter(settings)
     openid = _openid_keys(settings)
     redelivery = AtomicTurns(sessions, timedelta(hours=settings.dedupe_ttl_hours),
-                             reply_budget_s=settings.reply_timeout_seconds, clock=clock)
+                             reply_budget_s=settings.reply_timeout_seconds, clock=clock,
+                             state_key=conversation_state.get_storage_key)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
     adapter.use(ConversationSerializer(lock_engine))
     adapter.use(redelivery)

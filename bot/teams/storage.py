@@ -10,8 +10,10 @@ carry an eTag with botbuilder's optimistic-concurrency contract:
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
-from typing import Dict, Iterable, List
+from typing import Dict, Iterable, Iterator, List
 
 from botbuilder.core import ConversationState, Storage, StoreItem, TurnContext
 from botbuilder.core.bot_state import CachedBotState
@@ -39,6 +41,38 @@ _READ_MANY = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(
 # The read on the connection that holds the conversation's lock (PostgreSQL, turn_guards.held_connection),
 # before the turn's transaction opens: straight to asyncpg.
 _HELD_READ = f"SELECT key, document, etag FROM {_STATE.name} WHERE key = ANY($1::text[])"
+
+# A conversation's state row read in the same round trip as the turn's journal look-up, under the
+# conversation's lock (bot/teams/turns.py): the first read of that key in the turn takes it instead
+# of asking the database again. Nothing else writes the key while the lock is held, and the turn
+# itself has written nothing before its first read; later reads go to the database.
+_prefetched: ContextVar[dict | None] = ContextVar("larmlotsen_prefetched_state", default=None)
+
+
+@contextmanager
+def prefetched_state(key: str, row: tuple[str, str] | None) -> Iterator[None]:
+    """Within the block, the first read of `key` gets `row` (document, etag; None: no row)."""
+    token = _prefetched.set({key: row})
+    try:
+        yield
+    finally:
+        _prefetched.reset(token)
+
+
+def _forget_prefetched(keys: Iterable[str]) -> None:
+    """A key written or deleted in the turn is read from the database from then on."""
+    early = _prefetched.get()
+    if early:
+        for key in keys:
+            early.pop(key, None)
+
+
+def _take_prefetched(keys: list[str]) -> Dict[str, object] | None:
+    early = _prefetched.get()
+    if not early or len(keys) != 1 or keys[0] not in early:
+        return None
+    row = early.pop(keys[0])
+    return {} if row is None else {keys[0]: _decode(*row)}
 _UPDATE_IF_CURRENT = (
     update(_STATE)
     .where(_STATE.c.key == bindparam("k"), _STATE.c.etag == bindparam("expected"))
@@ -199,6 +233,9 @@ class SqlStorage(Storage):
         keys = list(keys)
         if not keys:
             return {}
+        early = _take_prefetched(keys)
+        if early is not None:
+            return early
         held = held_connection()
         unit = current_unit()
         if held is not None and (unit is None or not unit.is_open):
@@ -214,6 +251,7 @@ class SqlStorage(Storage):
             raise Exception("Changes are required when writing")
         if not changes:
             return
+        _forget_prefetched(changes)
         writes = [self._prepare(key, item) for key, item in changes.items()]
         unit = current_unit()
         if unit is not None:  # inside a turn: part of the turn's one transaction
@@ -260,6 +298,7 @@ class SqlStorage(Storage):
         keys = list(keys or [])
         if not keys:
             return
+        _forget_prefetched(keys)
         async with self._engine.begin() as conn:
             await conn.execute(delete(_STATE).where(_STATE.c.key.in_(keys)))
 

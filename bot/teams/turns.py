@@ -40,7 +40,8 @@ from bot.unit_of_work import engine_of, turn_unit
 from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
-from .state_tables import ProcessedActivityRow
+from .state_tables import BotStateRow, ProcessedActivityRow
+from .storage import prefetched_state
 from .turn_guards import held_connection
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ SEND, UPDATE = "send", "update"
 INVOKE_RESPONSE_KEY = TurnContext._INVOKE_RESPONSE_KEY  # noqa: SLF001 - where the adapter looks for it
 
 _JOURNAL = ProcessedActivityRow.__table__
+_STATE_TABLE = BotStateRow.__tablename__
 _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JOURNAL.c.reply_count, _JOURNAL.c.replies_sent,
                  _JOURNAL.c.invoke_response).where(or_(
                      _JOURNAL.c.key == bindparam("key"),
@@ -66,6 +68,12 @@ _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expand
 _HELD_LOOKUP = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
                 "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
 _HELD_COUNT_SENT = f"UPDATE {_JOURNAL.name} SET replies_sent = $1 WHERE key = $2"
+# The same look-up and, in the same round trip, the conversation's state row ('state' rows: key,
+# document in `replies`, etag in `invoke_response`), which storage.py hands to the turn's first read.
+_HELD_LOOKUP_AND_STATE = (
+    f"SELECT 'turn' AS source, key, received_at, replies, reply_count, replies_sent, invoke_response "
+    f"FROM {_JOURNAL.name} WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count) "
+    f"UNION ALL SELECT 'state', key, NULL, document, NULL, NULL, etag FROM {_STATE_TABLE} WHERE key = $3")
 
 
 class _JournalRow(NamedTuple):
@@ -180,7 +188,10 @@ class _Entry:
 
 class AtomicTurns(Middleware):
     def __init__(self, sessions: async_sessionmaker | AsyncEngine, ttl: timedelta, *,
-                 reply_budget_s: float = 10.0, clock: Clock = system_clock) -> None:
+                 reply_budget_s: float = 10.0, clock: Clock = system_clock,
+                 state_key: Callable[[TurnContext], str] | None = None) -> None:
+        """`state_key`: the conversation state's storage key of a turn, read with the journal look-up."""
+        self._state_key = state_key
         self._engine = engine_of(sessions)
         self._clock = clock
         self._autocommit = autocommit(self._engine)
@@ -191,14 +202,23 @@ class AtomicTurns(Middleware):
         if is_proactive(context.activity):
             return await logic()
         key, conversation = activity_key(context), conversation_key(context)
-        entry, earlier = await self._look_up(key, conversation, held_connection())
+        held = held_connection()
+        state_key = self._state_key_of(context) if held is not None else None
+        if state_key is not None:
+            entry, earlier, state = await self._look_up_with_state(key, conversation, state_key, held)
+        else:
+            (entry, earlier), state = await self._look_up(key, conversation, held), None
         if entry is not None:
             log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
                      context.activity.id, len(entry.unsent), len(entry.replies))
             _restore_invoke_response(context, entry.invoke_response)
             await self._deliver(context, entry.key, entry.unsent, already_sent=entry.sent)
             return None
-        replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
+        if state_key is not None:
+            with prefetched_state(state_key, state):
+                replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
+        else:
+            replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
         try:
             await self._deliver(context, key, replies)
         finally:
@@ -227,6 +247,24 @@ class AtomicTurns(Middleware):
             context.turn_state.pop(ReplyBuffer, None)  # an apology after a failure is sent at once
         return replies, after
 
+    def _state_key_of(self, context: TurnContext) -> str | None:
+        if self._state_key is None:
+            return None
+        try:
+            return self._state_key(context)
+        except (TypeError, AttributeError):  # no conversation to key the state by: read as usual
+            return None
+
+    async def _look_up_with_state(self, key: str | None, conversation: str, state_key: str, held):
+        """`_look_up` and the conversation's state row (document, etag; None: none), one round trip."""
+        rows, state = [], None
+        for record in await held.fetch(_HELD_LOOKUP_AND_STATE, key or "", conversation, state_key):
+            if record[0] == "state":
+                state = (record[3], record[6])
+            else:
+                rows.append(_JournalRow(*record[1:]))
+        return *self._entries(key, rows), state
+
     async def _look_up(self, key: str | None, conversation: str, held=None) -> tuple[_Entry | None, list[_Entry]]:
         """This activity's journal entry, and earlier turns of the conversation whose replies did not
         all reach the user: one statement."""
@@ -235,6 +273,10 @@ class AtomicTurns(Middleware):
         else:
             async with self._autocommit.connect() as conn:
                 rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
+        return self._entries(key, rows)
+
+    @staticmethod
+    def _entries(key: str | None, rows) -> tuple[_Entry | None, list[_Entry]]:
         rows = sorted(rows, key=lambda row: row.received_at)
         entries = {row.key: _Entry(row.key, _decode_replies(row.replies), row.replies_sent, row.invoke_response)
                    for row in rows}

@@ -261,3 +261,33 @@ async def test_card_actions_on_another_users_case_or_a_missing_case_are_refused(
     assert reply.body["value"] == "Det gick inte: Jag hittar inget ärende TL-2026-9999. Kontrollera numret, eller skriv **mina ärenden**."
     case = await bot.runtime.cases.get_by_reference(reference)
     assert len(case.events) == 1
+
+
+async def test_on_postgresql_the_dialog_state_comes_with_the_journal_look_up(bot, connector, database_url,
+                                                                             monkeypatch):
+    """One round trip fewer a turn: the conversation's state row is read with the journal look-up on
+    the lock's connection, and the dialog goes on from it exactly as from its own read."""
+    import asyncpg
+    import pytest
+
+    from bot.teams import storage, turns
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's lock connection")
+    queries: list[str] = []
+    real_fetch = asyncpg.Connection.fetch
+
+    async def fetch(self, query, *args, **kwargs):
+        queries.append(query)
+        return await real_fetch(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(asyncpg.Connection, "fetch", fetch)
+    chat = teams.personal()
+    await say(bot, chat, "ny beställning")  # a new conversation: no state yet
+    queries.clear()
+    await say(bot, chat, "ja")  # the intake goes on from the stored dialog state
+    assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
+    await say(bot, chat, "nej")
+    assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
+    assert queries.count(turns._HELD_LOOKUP_AND_STATE) == 2
+    assert storage._HELD_READ not in queries and turns._HELD_LOOKUP not in queries

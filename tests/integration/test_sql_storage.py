@@ -91,3 +91,23 @@ async def test_objects_round_trip_with_their_type(storage):
     await storage.write({"state": {"DialogState": DialogState()}})
     restored = (await storage.read(["state"]))["state"]["DialogState"]
     assert isinstance(restored, DialogState)
+
+
+async def test_a_prefetched_state_row_serves_the_first_read_only_and_never_after_a_write(storage):
+    from bot.teams.storage import prefetched_state
+
+    await storage.write({"k": {"n": 1}})
+    stored = await storage.read(["k"])
+    document_and_etag = ('{"n":1}', stored["k"]["e_tag"])
+    with prefetched_state("k", document_and_etag):
+        await storage.write({"other": {"n": 9}})  # another key: the prefetch stays
+        assert (await storage.read(["k"]))["k"]["n"] == 1  # from the prefetch
+        await storage.write({"k": {"n": 2, "e_tag": "*"}})
+        assert (await storage.read(["k"]))["k"]["n"] == 2  # from the database
+    with prefetched_state("k", ('{"n":1}', "old")):
+        await storage.write({"k": {"n": 3, "e_tag": "*"}})  # written before any read: the prefetch is dropped
+        assert (await storage.read(["k"]))["k"]["n"] == 3
+    with prefetched_state("gone", None):
+        assert await storage.read(["gone"]) == {}
+        await storage.write({"gone": {"n": 4}})
+        assert (await storage.read(["gone"]))["gone"]["n"] == 4
