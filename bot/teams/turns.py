@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, NamedTuple
@@ -214,10 +215,7 @@ class AtomicTurns(Middleware):
             _restore_invoke_response(context, entry.invoke_response)
             await self._deliver(context, entry.key, entry.unsent, already_sent=entry.sent)
             return None
-        if state_key is not None:
-            with prefetched_state(state_key, state):
-                replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
-        else:
+        with prefetched_state(state_key, state) if state_key is not None else nullcontext():
             replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
         try:
             await self._deliver(context, key, replies)
