@@ -73,6 +73,8 @@ def _take_prefetched(keys: list[str]) -> Dict[str, object] | None:
         return None
     row = early.pop(keys[0])
     return {} if row is None else {keys[0]: _decode(*row)}
+
+
 _UPDATE_IF_CURRENT = (
     update(_STATE)
     .where(_STATE.c.key == bindparam("k"), _STATE.c.etag == bindparam("expected"))

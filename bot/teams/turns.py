@@ -66,15 +66,15 @@ _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expand
 
 # The same look-up and count in PostgreSQL's own words, for the connection that holds the
 # conversation's lock (turn_guards.held_connection): straight to asyncpg, one round trip each.
-_HELD_LOOKUP = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
-                "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
+_HELD_JOURNAL_ROWS = (f"key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
+                      "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
+_HELD_LOOKUP = f"SELECT {_HELD_JOURNAL_ROWS}"
 _HELD_COUNT_SENT = f"UPDATE {_JOURNAL.name} SET replies_sent = $1 WHERE key = $2"
 # The same look-up and, in the same round trip, the conversation's state row ('state' rows: key,
 # document in `replies`, etag in `invoke_response`), which storage.py hands to the turn's first read.
-_HELD_LOOKUP_AND_STATE = (
-    f"SELECT 'turn' AS source, key, received_at, replies, reply_count, replies_sent, invoke_response "
-    f"FROM {_JOURNAL.name} WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count) "
-    f"UNION ALL SELECT 'state', key, NULL, document, NULL, NULL, etag FROM {_STATE_TABLE} WHERE key = $3")
+_HELD_LOOKUP_AND_STATE = (f"SELECT 'turn' AS source, {_HELD_JOURNAL_ROWS} "
+                          f"UNION ALL SELECT 'state', key, NULL, document, NULL, NULL, etag FROM {_STATE_TABLE} "
+                          "WHERE key = $3")
 
 
 class _JournalRow(NamedTuple):
