@@ -85,7 +85,7 @@ def build_runtime(settings: Settings, clock: Clock = system_clock) -> Runtime:
                              reply_budget_s=settings.reply_timeout_seconds, clock=clock,
                              state_key=conversation_state.get_storage_key)
     adapter.use(TenantAllowlist(settings.tenant_allowlist))
-    adapter.use(ConversationSerializer(lock_engine))
+    adapter.use(ConversationSerializer(lock_engine, taken_inside=True))  # by AtomicTurns' first read
     adapter.use(redelivery)
 
     cases = CaseService(sessions, CaseEngine(domain_config_from_settings(settings)), clock=clock)

@@ -77,6 +77,19 @@ _UPDATE_CASE = (
             updated_at=bindparam("new_updated_at", type_=_CASES.c.updated_at.type))
 )
 _UPDATE_ENDED_CASE = _UPDATE_CASE.values(ended_at=bindparam("new_ended_at", type_=_CASES.c.ended_at.type))
+
+
+def _moved_then_one_event(move_case):
+    """PostgreSQL: the projection moved on and one event appended, in one statement (one round trip);
+    no event row when the version check finds another writer first."""
+    moved = move_case.returning(_CASES.c.id).cte("moved")
+    columns = ["seq", "kind", "step_id", "text", "actor_id", "actor_name", "at"]
+    event = select(moved.c.id, *[bindparam(name, type_=_EVENTS.c[name].type) for name in columns])
+    return insert(_EVENTS).from_select(["case_id", *columns], event).add_cte(moved)
+
+
+_ONE_EVENT_AFTER = {_UPDATE_CASE: _moved_then_one_event(_UPDATE_CASE),
+                    _UPDATE_ENDED_CASE: _moved_then_one_event(_UPDATE_ENDED_CASE)}
 # The next reference number of a year, per dialect (an upsert, safe under concurrency).
 _NEXT_NUMBER = {
     name: dialect_insert(_COUNTERS)
@@ -252,6 +265,9 @@ async def append_events(conn, case_id: int, change: Change) -> bool:
         statement = _UPDATE_CASE
     else:
         statement, values["new_ended_at"] = _UPDATE_ENDED_CASE, case.events[-1].at
+    if len(change.events) == 1 and not is_sqlite(conn):  # SQLite has no UPDATE inside WITH
+        values.update(event_values(case_id, change.events[0]))
+        return (await conn.execute(_ONE_EVENT_AFTER[statement], values)).rowcount == 1
     if (await conn.execute(statement, values)).rowcount != 1:
         return False
     await conn.execute(_INSERT_EVENTS, [event_values(case_id, event) for event in change.events])

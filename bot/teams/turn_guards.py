@@ -46,18 +46,70 @@ class TenantAllowlist(Middleware):
         return None
 
 
-# The PostgreSQL connection (asyncpg, autocommit) that holds the conversation's advisory lock for the
-# turn running in this task. The turn's journal look-up and count of replies sent (turns.py) and its
-# dialog-state read before the turn's transaction opens (storage.py) use it: the same database and
-# the same autocommit as a pooled connection, without taking more from the pool.
-# It is emptied when the turn ends, so a task started during the turn never uses it afterwards.
+class SharedLock:
+    """A conversation's PostgreSQL advisory lock, on a connection of its own (asyncpg, autocommit),
+    for one turn. It is taken once, by `take()` or by `take_with()`: a statement that takes the lock
+    itself before it reads (the turn's start, turns.py), so lock and first read are one round trip.
+    Statements handed to `release_with()` go with the unlock, in the same round trip."""
+
+    def __init__(self, driver, number: int) -> None:
+        self.driver = driver
+        self.number = number
+        self.asked = False  # a statement that takes the lock was sent (it may have failed after)
+        self.taken = False
+        self._with_unlock: list[str] = []
+
+    async def take(self) -> None:
+        if not self.asked:
+            self.asked = True
+            await self.driver.execute("SELECT pg_advisory_lock($1)", self.number)
+            self.taken = True
+
+    async def take_with(self, query: str, *args) -> list:
+        """`query`'s rows; its first parameter is the lock number, and it takes the lock first."""
+        if self.asked:
+            raise RuntimeError("the conversation's lock is taken once a turn")
+        self.asked = True
+        records = await self.driver.fetch(query, self.number, *args)
+        self.taken = True
+        return records
+
+    def release_with(self, statement: str) -> None:
+        """Run `statement` (literal SQL, no parameters) just before the lock is released."""
+        self._with_unlock.append(statement)
+
+    async def release(self) -> None:
+        if not self.asked:
+            return
+        statements, self._with_unlock = self._with_unlock, []
+        unlock = f"SELECT pg_advisory_unlock({self.number:d})"
+        if statements:
+            try:
+                await self.driver.execute("; ".join([*statements, unlock]))  # one simple query
+                return
+            except Exception:  # noqa: BLE001 - what went with the unlock is best effort; the unlock is not
+                log.warning("a statement sent with the conversation's unlock failed", exc_info=True)
+        await self.driver.execute(unlock)
+
+
+# The conversation's shared lock for the turn running in this task (PostgreSQL). Its connection serves
+# the turn's journal look-up and count of replies sent (turns.py) and its dialog-state read before the
+# turn's transaction opens (storage.py): the same database and the same autocommit as a pooled
+# connection, without taking more from the pool. It is emptied when the turn ends, so a task
+# started during the turn never uses it afterwards.
 _held: ContextVar[list | None] = ContextVar("larmlotsen_conversation_lock_connection", default=None)
+
+
+def shared_lock() -> SharedLock | None:
+    """This turn's conversation lock (PostgreSQL), taken or not yet; else None."""
+    held = _held.get()
+    return held[0] if held else None
 
 
 def held_connection():
     """The asyncpg connection holding this turn's conversation lock (PostgreSQL), else None."""
-    held = _held.get()
-    return held[0] if held else None
+    lock = shared_lock()
+    return lock.driver if lock is not None and lock.taken else None
 
 
 def _lock_number(conversation_id: str) -> int:
@@ -74,9 +126,12 @@ class ConversationSerializer(Middleware):
     a connection from the main pool, but never the other way round, so the pools cannot deadlock.
     """
 
-    def __init__(self, lock_engine: AsyncEngine | None) -> None:
+    def __init__(self, lock_engine: AsyncEngine | None, *, taken_inside: bool = False) -> None:
+        """`taken_inside`: the shared lock is taken by the next middleware with its first read (AtomicTurns,
+        turns.py), not here before it; a turn that ends with the lock never taken is logged."""
         # Autocommit: lock and unlock are one round trip each, with no transaction around the turn.
         self._lock_engine = None if lock_engine is None or is_sqlite(lock_engine) else autocommit(lock_engine)
+        self._taken_inside = taken_inside
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiters: dict[str, int] = {}
 
@@ -84,15 +139,19 @@ class ConversationSerializer(Middleware):
         conversation = context.activity.conversation
         if conversation is None or not conversation.id:
             return await logic()
-        async with self._local_lock(conversation.id), self._shared_lock(conversation.id) as held:
-            holder = [held] if held is not None else None
+        async with self._local_lock(conversation.id), self._shared_lock(conversation.id) as shared:
+            holder = [shared] if shared is not None else None
             token = _held.set(holder)
             try:
+                if shared is not None and not self._taken_inside:
+                    await shared.take()
                 return await logic()
             finally:
                 _held.reset(token)
                 if holder:
                     holder.clear()
+                if shared is not None and not shared.asked:
+                    log.error("activity id=%s: the turn ran without its conversation's shared lock", context.activity.id)
 
     @asynccontextmanager
     async def _local_lock(self, key: str):
@@ -112,12 +171,16 @@ class ConversationSerializer(Middleware):
         if self._lock_engine is None:
             yield None
             return
-        number = _lock_number(key)
         async with self._lock_engine.connect() as conn:
             # Straight to asyncpg: SQLAlchemy's statement machinery cost more CPU than the lock.
-            driver = (await conn.get_raw_connection()).driver_connection
-            await driver.execute("SELECT pg_advisory_lock($1)", number)
+            shared = SharedLock((await conn.get_raw_connection()).driver_connection, _lock_number(key))
             try:
-                yield driver
+                yield shared
             finally:
-                await driver.execute("SELECT pg_advisory_unlock($1)", number)
+                try:
+                    await shared.release()
+                except BaseException:
+                    # A connection that may still hold the lock never goes back to the pool: closed, it
+                    # releases the lock on the server.
+                    await conn.invalidate()
+                    raise

@@ -2,15 +2,17 @@
 
 For each activity from Teams (messages, card clicks, conversation updates):
 
-1. Under the conversation's lock (bot/teams/turn_guards.py), the activity's journal entry is looked up.
-   Found: the turn committed before. Its replies that did not reach the user are sent now, and an
-   invoke gets the response it got then; the turn does not run again.
+1. Under the conversation's lock (bot/teams/turn_guards.py; on PostgreSQL taken in the same round
+   trip as this read), the activity's journal entry is looked up. Found: the turn committed before.
+   Its replies that did not reach the user are sent now, and an invoke gets the response it got
+   then; the turn does not run again.
 2. Not found: the turn runs inside one database transaction (bot/unit_of_work.py). What it sends
    is held back (`ReplyBuffer`), not posted.
 3. The journal entry, with the held replies and the invoke response, is written in the same
    transaction as the case events, the outbox rows and the dialog state; then it all commits.
    If the turn fails before, everything rolls back and the apology "nothing was saved" is true.
-4. The replies are sent. Each one that reached the connector is counted in the journal. If one
+4. The replies are sent. Each one that reached the connector is counted in the journal (on
+   PostgreSQL in the round trip that releases the lock). If one
    fails, the HTTP answer to Teams is an error (`RepliesNotDelivered`), so Teams delivers the
    activity again and step 1 sends what is missing; the user's next message in the conversation
    does the same, introduced by a short note.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -41,9 +44,9 @@ from bot.unit_of_work import engine_of, turn_unit
 from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
-from .state_tables import BotStateRow, ProcessedActivityRow
+from .state_tables import ProcessedActivityRow
 from .storage import prefetched_state
-from .turn_guards import held_connection
+from .turn_guards import SharedLock, shared_lock
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,6 @@ SEND, UPDATE = "send", "update"
 INVOKE_RESPONSE_KEY = TurnContext._INVOKE_RESPONSE_KEY  # noqa: SLF001 - where the adapter looks for it
 
 _JOURNAL = ProcessedActivityRow.__table__
-_STATE_TABLE = BotStateRow.__tablename__
 _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JOURNAL.c.reply_count, _JOURNAL.c.replies_sent,
                  _JOURNAL.c.invoke_response).where(or_(
                      _JOURNAL.c.key == bindparam("key"),
@@ -64,17 +66,19 @@ _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expand
               .values(replies_sent=_JOURNAL.c.reply_count))
 
 
-# The same look-up and count in PostgreSQL's own words, for the connection that holds the
-# conversation's lock (turn_guards.held_connection): straight to asyncpg, one round trip each.
-_HELD_JOURNAL_ROWS = (f"key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
-                      "WHERE key = $1 OR (conversation_key = $2 AND replies_sent < reply_count)")
-_HELD_LOOKUP = f"SELECT {_HELD_JOURNAL_ROWS}"
-_HELD_COUNT_SENT = f"UPDATE {_JOURNAL.name} SET replies_sent = $1 WHERE key = $2"
-# The same look-up and, in the same round trip, the conversation's state row ('state' rows: key,
-# document in `replies`, etag in `invoke_response`), which storage.py hands to the turn's first read.
-_HELD_LOOKUP_AND_STATE = (f"SELECT 'turn' AS source, {_HELD_JOURNAL_ROWS} "
-                          f"UNION ALL SELECT 'state', key, NULL, document, NULL, NULL, etag FROM {_STATE_TABLE} "
-                          "WHERE key = $3")
+# PostgreSQL: the turn's start in one round trip on the connection that holds the conversation's lock
+# (turn_guards.SharedLock): the migration 0008 function takes the lock, then reads the same rows as
+# `_LOOKUP` and the conversation's state row ('state' rows: key, document in `replies`, etag in
+# `invoke_response`), which storage.py hands to the turn's first read of the state.
+_TURN_START = "SELECT source, key, received_at, replies, reply_count, replies_sent, invoke_response FROM turn_start($1, $2, $3, $4)"
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _count_sent_literal(key: str, sent: int) -> str:
+    """`_COUNT_SENT` as literal SQL, to go with the unlock: the key is a SHA-256 in hex, the count an int."""
+    if not _SHA256_HEX.fullmatch(key):
+        raise ValueError("a journal key is a SHA-256 in hex")
+    return f"UPDATE {_JOURNAL.name} SET replies_sent = {int(sent):d} WHERE key = '{key}'"
 
 
 class _JournalRow(NamedTuple):
@@ -200,15 +204,17 @@ class AtomicTurns(Middleware):
         self._reply_budget_s = reply_budget_s
 
     async def on_turn(self, context: TurnContext, logic: NextLogic):
+        shared = shared_lock()
         if is_proactive(context.activity):
+            if shared is not None:
+                await shared.take()
             return await logic()
         key, conversation = activity_key(context), conversation_key(context)
-        held = held_connection()
-        state_key = self._state_key_of(context) if held is not None else None
-        if state_key is not None:
-            entry, earlier, state = await self._look_up_with_state(key, conversation, state_key, held)
+        state_key = self._state_key_of(context) if shared is not None else None
+        if shared is not None:
+            entry, earlier, state = await self._start(shared, key, conversation, state_key)
         else:
-            (entry, earlier), state = await self._look_up(key, conversation, held), None
+            (entry, earlier), state = await self._look_up(key, conversation), None
         if entry is not None:
             log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
                      context.activity.id, len(entry.unsent), len(entry.replies))
@@ -253,24 +259,22 @@ class AtomicTurns(Middleware):
         except (TypeError, AttributeError):  # no conversation to key the state by: read as usual
             return None
 
-    async def _look_up_with_state(self, key: str | None, conversation: str, state_key: str, held):
-        """`_look_up` and the conversation's state row (document, etag; None: none), one round trip."""
+    async def _start(self, shared: SharedLock, key: str | None, conversation: str, state_key: str | None):
+        """Take the conversation's lock, then `_look_up` and the conversation's state row (document,
+        etag; None: none): one round trip."""
         rows, state = [], None
-        for record in await held.fetch(_HELD_LOOKUP_AND_STATE, key or "", conversation, state_key):
+        for record in await shared.take_with(_TURN_START, key or "", conversation, state_key):
             if record[0] == "state":
                 state = (record[3], record[6])
             else:
                 rows.append(_JournalRow(*record[1:]))
         return *self._entries(key, rows), state
 
-    async def _look_up(self, key: str | None, conversation: str, held=None) -> tuple[_Entry | None, list[_Entry]]:
+    async def _look_up(self, key: str | None, conversation: str) -> tuple[_Entry | None, list[_Entry]]:
         """This activity's journal entry, and earlier turns of the conversation whose replies did not
         all reach the user: one statement."""
-        if held is not None:
-            rows = [_JournalRow(*record) for record in await held.fetch(_HELD_LOOKUP, key or "", conversation)]
-        else:
-            async with self._autocommit.connect() as conn:
-                rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
+        async with self._autocommit.connect() as conn:
+            rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
         return self._entries(key, rows)
 
     @staticmethod
@@ -293,18 +297,19 @@ class AtomicTurns(Middleware):
             log.warning("activity id=%s: reply %d of %d not delivered (%s); the turn is saved, the reply is kept",
                         context.activity.id, already_sent + sent + 1, already_sent + len(replies),
                         error.__class__.__name__)
-            await self._count_sent(key, already_sent + sent, held_connection())
+            await self._count_sent(key, already_sent + sent)
             raise RepliesNotDelivered(context.activity.id) from error
         if replies:
-            await self._count_sent(key, already_sent + sent, held_connection())
+            await self._count_sent(key, already_sent + sent)
 
-    async def _count_sent(self, key: str | None, sent: int, held=None) -> None:
+    async def _count_sent(self, key: str | None, sent: int) -> None:
         if key is None:
             return
+        shared = shared_lock()
+        if shared is not None:  # written just before the conversation's lock is released, one round trip
+            shared.release_with(_count_sent_literal(key, sent))
+            return
         try:
-            if held is not None:
-                await held.execute(_HELD_COUNT_SENT, sent, key)
-                return
             async with one_statement(self._autocommit) as conn:
                 await conn.execute(_COUNT_SENT, {"k": key, "sent": sent})
         except Exception:  # noqa: BLE001 - at worst a redelivery sends a reply the user already has

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from bot.teams.turn_guards import _lock_number
 from tests.support import teams
 
 
@@ -263,10 +264,11 @@ async def test_card_actions_on_another_users_case_or_a_missing_case_are_refused(
     assert len(case.events) == 1
 
 
-async def test_on_postgresql_the_dialog_state_comes_with_the_journal_look_up(bot, connector, database_url,
-                                                                             monkeypatch):
-    """One round trip fewer a turn: the conversation's state row is read with the journal look-up on
-    the lock's connection, and the dialog goes on from it exactly as from its own read."""
+async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_counts_with_the_unlock(
+        bot, connector, database_url, monkeypatch):
+    """Two round trips fewer a turn: the conversation's lock is taken by the statement that reads the
+    journal and the dialog state, and the count of replies sent goes in the unlock's round trip; the
+    dialog goes on from that state exactly as from its own read."""
     import asyncpg
     import pytest
 
@@ -275,19 +277,31 @@ async def test_on_postgresql_the_dialog_state_comes_with_the_journal_look_up(bot
     if database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL's lock connection")
     queries: list[str] = []
-    real_fetch = asyncpg.Connection.fetch
+    real_fetch, real_execute = asyncpg.Connection.fetch, asyncpg.Connection.execute
 
     async def fetch(self, query, *args, **kwargs):
         queries.append(query)
         return await real_fetch(self, query, *args, **kwargs)
 
+    async def execute(self, query, *args, **kwargs):
+        queries.append(query)
+        return await real_execute(self, query, *args, **kwargs)
+
     monkeypatch.setattr(asyncpg.Connection, "fetch", fetch)
+    monkeypatch.setattr(asyncpg.Connection, "execute", execute)
     chat = teams.personal()
     await say(bot, chat, "ny beställning")  # a new conversation: no state yet
     queries.clear()
     await say(bot, chat, "ja")  # the intake goes on from the stored dialog state
     assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
+    on_the_lock = [q for q in queries if q == turns._TURN_START or "advisory" in q or "processed_activity" in q]
+    assert on_the_lock[0] == turns._TURN_START and len(on_the_lock) == 2
+    assert on_the_lock[1].startswith("UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
+    assert on_the_lock[1].endswith("; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
     await say(bot, chat, "nej")
     assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
-    assert queries.count(turns._HELD_LOOKUP_AND_STATE) == 2
-    assert storage._HELD_READ not in queries and turns._HELD_LOOKUP not in queries
+    assert queries.count(turns._TURN_START) == 2 and storage._HELD_READ not in queries
+    async with bot.runtime.engine.connect() as conn:
+        held = (await conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar_one()
+    assert held == 0  # every turn released its lock

@@ -32,6 +32,7 @@ PERSONAL, THREADS = 5, 4  # conversations per store
 # A send timeout well above what a send takes on a busy machine (a send that times out may still
 # have been posted: docs/reliability.md); the lease follows from it (2 × 8 + 30 s).
 SEND_TIMEOUT_S = 8
+ARRIVAL_LAG_S = 3.0
 ENV = {"NOTICE_SEND_TIMEOUT_SECONDS": str(SEND_TIMEOUT_S), "NOTICE_LEASE_SECONDS": "1",
        "REMINDER_SCAN_SECONDS": "3600"}
 
@@ -197,7 +198,9 @@ def _count_channel_posts(run: StoreRun, notices: list[dict], counts: dict) -> No
         if count > wanted:
             counts["notice posts twice"] += count - wanted
             first = arrived[summary][0]
-            after_kill = [round(kill - first, 2) for kill in run.fleet.kill_times if kill >= first]
+            # A post the connector logs just after a kill may have left the killed process before it:
+            # the connector runs in this busy test process and reads its requests late.
+            after_kill = [round(kill - first, 2) for kill in run.fleet.kill_times if kill >= first - ARRIVAL_LAG_S]
             counts.setdefault("posted twice: s from the first post to the next kill", []).append(
                 after_kill[0] if after_kill else None)
             if not after_kill or after_kill[0] > SEND_TIMEOUT_S + 5:

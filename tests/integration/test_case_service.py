@@ -299,7 +299,8 @@ async def test_an_action_in_a_turn_takes_no_savepoint_and_commits_with_the_turn(
             await unit.commit()
     finally:
         stop()
-    assert "SAVEPOINT" not in seen and "UPDATE" in seen and "INSERT" in seen
+    # Read and lock, then write: on PostgreSQL the case's update and its event are one statement.
+    assert seen == (["SELECT", "UPDATE", "INSERT"] if db_engine.dialect.name == "sqlite" else ["SELECT", "WITH"])
     assert (await service.get_by_reference(ref)).is_done("accept")
 
 
@@ -368,3 +369,25 @@ async def test_an_integrity_error_after_the_version_check_in_a_turn_is_not_tried
     assert len(calls) == 1
     case = await service.get_by_reference(ref)
     assert not case.is_done("accept") and len(case.events) == 1
+
+
+@pytest.mark.parametrize("stale", [False, True])
+async def test_appending_an_event_writes_it_and_moves_the_case_on_only_at_the_version_read(service, db_engine,
+                                                                                             stale):
+    """On PostgreSQL the case's update and its one new event are one statement: a stale version must
+    still leave both untouched (and a fresh one write both)."""
+    from bot.cases import repository
+
+    opened = await _new_order(service)
+    case = await service.get_by_reference(opened.reference)
+    change = case.complete_step("accept", ANNA, MONDAY_9)
+    async with db_engine.begin() as conn:
+        case_id = (await conn.execute(select(CaseRow.id).where(CaseRow.reference == case.reference))).scalar_one()
+        if stale:  # another writer moved the case on after it was read
+            await conn.execute(CaseRow.__table__.update().where(CaseRow.id == case_id).values(version=CaseRow.version + 1))
+        written = await repository.append_events(conn, case_id, change)
+        events = (await conn.execute(select(func.count()).select_from(CaseEventRow)
+                                     .where(CaseEventRow.case_id == case_id))).scalar_one()
+        version = (await conn.execute(select(CaseRow.version).where(CaseRow.id == case_id))).scalar_one()
+    assert written is not stale
+    assert (events, version) == ((1, 2) if stale else (2, 2))

@@ -1,0 +1,118 @@
+"""PostgreSQL: a turn's start takes the conversation's lock and reads in one round trip (migration 0008,
+bot/teams/turns.py), and what goes with the unlock never keeps the lock held."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from datetime import datetime, timezone
+
+import asyncpg
+import pytest
+
+from bot.db import create_engine, migrate
+from bot.dialect import is_sqlite
+from bot.teams import turns
+from bot.teams.turn_guards import ConversationSerializer, SharedLock, shared_lock
+
+LOCK = 4242
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.fixture
+async def pg_url(database_url):
+    if is_sqlite(database_url):
+        pytest.skip("PostgreSQL's advisory locks")
+    engine = create_engine(database_url)
+    await migrate(engine)
+    await engine.dispose()
+    return database_url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def _advisory_locks(conn) -> int:
+    return await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+
+
+async def test_a_turn_start_that_waited_for_the_lock_sees_the_turn_that_committed_meanwhile(pg_url):
+    """The redelivery race: the first delivery's turn commits its journal entry and unlocks while the
+    second delivery waits for the lock. The second must find that entry, or it runs the turn again.
+    (One statement that locked and read would read from a snapshot taken before it waited.)"""
+    first, second = await asyncpg.connect(pg_url), await asyncpg.connect(pg_url)
+    try:
+        await first.execute("SELECT pg_advisory_lock($1)", LOCK)
+        waiting = asyncio.create_task(
+            second.fetch(turns._TURN_START, LOCK, _key("activity"), _key("conversation"), "state-key"))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # it waits for the lock
+        await first.execute("INSERT INTO processed_activity (key, received_at, conversation_key, reply_count, "
+                            "replies_sent) VALUES ($1, $2, $3, 0, 0)",
+                            _key("activity"), datetime.now(timezone.utc), _key("conversation"))
+        await first.execute("INSERT INTO bot_state (key, document, etag, updated_at) VALUES ($1, '{}', 'e1', now())",
+                            "state-key")
+        await first.execute("SELECT pg_advisory_unlock($1)", LOCK)
+        rows = await asyncio.wait_for(waiting, 5)
+        assert sorted((row["source"], row["key"]) for row in rows) == [("state", "state-key"),
+                                                                       ("turn", _key("activity"))]
+        assert await _advisory_locks(first) == 1  # the second now holds it
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_the_count_goes_with_the_unlock_and_a_failed_count_still_unlocks(pg_url):
+    conn = await asyncpg.connect(pg_url)
+    try:
+        await conn.execute("INSERT INTO processed_activity (key, received_at, conversation_key, reply_count, "
+                           "replies_sent) VALUES ($1, now(), $2, 3, 0)", _key("a"), _key("c"))
+        lock = SharedLock(conn, LOCK)
+        await lock.take_with(turns._TURN_START, _key("a"), _key("c"), None)
+        lock.release_with(turns._count_sent_literal(_key("a"), 2))
+        await lock.release()
+        assert await conn.fetchval("SELECT replies_sent FROM processed_activity WHERE key = $1", _key("a")) == 2
+        assert await _advisory_locks(conn) == 0
+
+        lock = SharedLock(conn, LOCK)
+        await lock.take()
+        lock.release_with("UPDATE no_such_table SET x = 1")
+        await lock.release()
+        assert await _advisory_locks(conn) == 0
+    finally:
+        await conn.close()
+
+
+def test_only_a_sha256_key_is_written_as_literal_sql():
+    assert turns._count_sent_literal(_key("a"), 2).endswith(f"WHERE key = '{_key('a')}'")
+    with pytest.raises(ValueError):
+        turns._count_sent_literal("x' OR '1'='1", 2)
+
+
+async def test_a_lock_connection_whose_unlock_failed_is_closed_not_pooled(database_url, monkeypatch):
+    """Back in the pool still holding the lock, it would stall the conversation's next turn for good."""
+    if is_sqlite(database_url):
+        pytest.skip("PostgreSQL's advisory locks")
+    engine = create_engine(database_url, pool_size=1)
+    serializer = ConversationSerializer(engine)
+    real_release = SharedLock.release
+
+    async def failing_release(self):
+        raise ConnectionError("the unlock did not get through")
+
+    monkeypatch.setattr(SharedLock, "release", failing_release)
+    context = type("C", (), {"activity": type("A", (), {"id": "1", "conversation": type("V", (), {"id": "c-1"})})})
+
+    async def logic():
+        assert shared_lock().taken
+
+    try:
+        with pytest.raises(ConnectionError):
+            await serializer.on_turn(context, logic)
+        monkeypatch.setattr(SharedLock, "release", real_release)
+        async with engine.connect() as conn:  # a new connection: the old one was closed, its lock gone
+            count = (await conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar_one()
+        assert count == 0
+    finally:
+        await engine.dispose()
