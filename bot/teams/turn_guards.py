@@ -85,10 +85,15 @@ class SharedLock:
         unlock = f"SELECT pg_advisory_unlock({self.number:d})"
         if statements:
             try:
-                await self.driver.execute("; ".join([*statements, unlock]))  # one simple query
+                # One simple query. Its own transaction commits before the unlock: in the implicit
+                # transaction of a multi-statement query the unlock would come before the commit, and
+                # the next holder of the lock would read the journal without this count.
+                await self.driver.execute("; ".join(["BEGIN", *statements, "COMMIT", unlock]))
                 return
             except Exception:  # noqa: BLE001 - what went with the unlock is best effort; the unlock is not
                 log.warning("a statement sent with the conversation's unlock failed", exc_info=True)
+                if self.driver.is_in_transaction():  # left aborted by the failed statement
+                    await self.driver.execute("ROLLBACK")
         await self.driver.execute(unlock)
 
 

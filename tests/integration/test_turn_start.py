@@ -83,6 +83,32 @@ async def test_the_count_goes_with_the_unlock_and_a_failed_count_still_unlocks(p
         await conn.close()
 
 
+async def test_the_next_holder_of_the_lock_reads_the_count_that_went_with_the_unlock(pg_url):
+    """The count must be committed before the lock is free: a redelivery waiting for the lock reads it
+    at once and would send the reply again without it. A deferred trigger makes the commit slow, so an
+    unlock that came before the commit would show."""
+    first, second = await asyncpg.connect(pg_url), await asyncpg.connect(pg_url)
+    try:
+        await first.execute("""
+            CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_sleep(0.5); RETURN NULL; END $$;
+            CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON processed_activity
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();""")
+        await first.execute("INSERT INTO processed_activity (key, received_at, conversation_key, reply_count, "
+                            "replies_sent) VALUES ($1, now(), $2, 1, 0)", _key("a"), _key("c"))
+        lock = SharedLock(first, LOCK)
+        await lock.take()
+        waiting = asyncio.create_task(second.fetch(turns._TURN_START, LOCK, _key("a"), _key("c"), None))
+        await asyncio.sleep(0.2)
+        lock.release_with(turns._count_sent_literal(_key("a"), 1))
+        await lock.release()
+        rows = await asyncio.wait_for(waiting, 5)
+        assert [row["replies_sent"] for row in rows] == [1]
+    finally:
+        await first.close()
+        await second.close()
+
+
 def test_only_a_sha256_key_is_written_as_literal_sql():
     assert turns._count_sent_literal(_key("a"), 2).endswith(f"WHERE key = '{_key('a')}'")
     with pytest.raises(ValueError):
