@@ -296,8 +296,8 @@ async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_count
     assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
     on_the_lock = [q for q in queries if q == turns._TURN_START or "advisory" in q or "processed_activity" in q]
     assert on_the_lock[0] == turns._TURN_START and len(on_the_lock) == 2
-    assert on_the_lock[1].startswith("UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
-    assert on_the_lock[1].endswith("; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
+    assert on_the_lock[1].startswith("BEGIN; UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
+    assert on_the_lock[1].endswith("; COMMIT; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
     await say(bot, chat, "nej")
     assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
     assert queries.count(turns._TURN_START) == 2 and storage._HELD_READ not in queries
