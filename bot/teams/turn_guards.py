@@ -156,7 +156,8 @@ class ConversationSerializer(Middleware):
                 if holder:
                     holder.clear()
                 if shared is not None and not shared.asked:
-                    log.error("activity id=%s: the turn ran without its conversation's shared lock", context.activity.id)
+                    log.error("activity id=%s: the turn ran without its conversation's shared lock",
+                              context.activity.id)
 
     @asynccontextmanager
     async def _local_lock(self, key: str):

@@ -70,7 +70,8 @@ _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expand
 # (turn_guards.SharedLock): the migration 0008 function takes the lock, then reads the same rows as
 # `_LOOKUP` and the conversation's state row ('state' rows: key, document in `replies`, etag in
 # `invoke_response`), which storage.py hands to the turn's first read of the state.
-_TURN_START = "SELECT source, key, received_at, replies, reply_count, replies_sent, invoke_response FROM turn_start($1, $2, $3, $4)"
+_TURN_START = ("SELECT source, key, received_at, replies, reply_count, replies_sent, invoke_response "
+               "FROM turn_start($1, $2, $3, $4)")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 

@@ -384,7 +384,8 @@ async def test_appending_an_event_writes_it_and_moves_the_case_on_only_at_the_ve
     async with db_engine.begin() as conn:
         case_id = (await conn.execute(select(CaseRow.id).where(CaseRow.reference == case.reference))).scalar_one()
         if stale:  # another writer moved the case on after it was read
-            await conn.execute(CaseRow.__table__.update().where(CaseRow.id == case_id).values(version=CaseRow.version + 1))
+            await conn.execute(CaseRow.__table__.update().where(CaseRow.id == case_id)
+                               .values(version=CaseRow.version + 1))
         written = await repository.append_events(conn, case_id, change)
         events = (await conn.execute(select(func.count()).select_from(CaseEventRow)
                                      .where(CaseEventRow.case_id == case_id))).scalar_one()
