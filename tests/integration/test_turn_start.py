@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import asyncpg
 import pytest
@@ -127,7 +128,7 @@ async def test_a_lock_connection_whose_unlock_failed_is_closed_not_pooled(databa
         raise ConnectionError("the unlock did not get through")
 
     monkeypatch.setattr(SharedLock, "release", failing_release)
-    context = type("C", (), {"activity": type("A", (), {"id": "1", "conversation": type("V", (), {"id": "c-1"})})})
+    context = SimpleNamespace(activity=SimpleNamespace(id="1", conversation=SimpleNamespace(id="c-1")))
 
     async def logic():
         assert shared_lock().taken
