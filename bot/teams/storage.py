@@ -42,10 +42,11 @@ _READ_MANY = select(_STATE.c.key, _STATE.c.document, _STATE.c.etag).where(
 # before the turn's transaction opens: straight to asyncpg.
 _HELD_READ = f"SELECT key, document, etag FROM {_STATE.name} WHERE key = ANY($1::text[])"
 
-# A conversation's state row read in the same round trip as the turn's journal look-up, under the
-# conversation's lock (bot/teams/turns.py): the first read of that key in the turn takes it instead
-# of asking the database again. Nothing else writes the key while the lock is held, and the turn
-# itself has written nothing before its first read; later reads go to the database.
+# A conversation's state row read with the turn's journal look-up, under the conversation's lock
+# (bot/teams/turns.py; PostgreSQL: the same round trip, SQLite: the same read transaction): the
+# first read of that key in the turn takes it instead of asking the database again. Nothing else
+# writes the key while the lock is held, the turn itself has written nothing before its first read,
+# and the write checks the row's etag all the same; later reads go to the database.
 _prefetched: ContextVar[dict | None] = ContextVar("larmlotsen_prefetched_state", default=None)
 
 
@@ -57,6 +58,13 @@ def prefetched_state(key: str, row: tuple[str, str] | None) -> Iterator[None]:
         yield
     finally:
         _prefetched.reset(token)
+
+
+async def state_row(conn, key: str) -> tuple[str, str] | None:
+    """`key`'s row (document, etag; None: no row) read on `conn`, for `prefetched_state`: the turn's
+    start reads it with the journal look-up (bot/teams/turns.py, SQLite)."""
+    row = (await conn.execute(_READ_ONE, {"key": key})).first()
+    return None if row is None else (row.document, row.etag)
 
 
 def _forget_prefetched(keys: Iterable[str]) -> None:

@@ -48,28 +48,33 @@ class TenantAllowlist(Middleware):
 
 class SharedLock:
     """A conversation's PostgreSQL advisory lock, on a connection of its own (asyncpg, autocommit),
-    for one turn. It is taken once, by `take()` or by `take_with()`: a statement that takes the lock
-    itself before it reads (the turn's start, turns.py), so lock and first read are one round trip.
-    Statements handed to `release_with()` go with the unlock, in the same round trip."""
+    for one turn. `take()` takes it once; `take_with()` sends a statement that takes it itself before
+    it reads (the turn's start, turns.py), so lock and first read are one round trip. PostgreSQL
+    counts a session's advisory locks, so `take_with()` after `take()` holds it twice and the release
+    unlocks as often as it was asked: a serializer that took the lock up front costs one round trip,
+    not a stuck conversation. Statements handed to `release_with()` go with the unlock, in the same
+    round trip."""
 
     def __init__(self, driver, number: int) -> None:
         self.driver = driver
         self.number = number
-        self.asked = False  # a statement that takes the lock was sent (it may have failed after)
+        self.asks = 0  # statements sent that take the lock (each may have failed after taking it)
         self.taken = False
         self._with_unlock: list[str] = []
 
+    @property
+    def asked(self) -> bool:
+        return self.asks > 0
+
     async def take(self) -> None:
         if not self.asked:
-            self.asked = True
+            self.asks += 1
             await self.driver.execute("SELECT pg_advisory_lock($1)", self.number)
             self.taken = True
 
     async def take_with(self, query: str, *args) -> list:
         """`query`'s rows; its first parameter is the lock number, and it takes the lock first."""
-        if self.asked:
-            raise RuntimeError("the conversation's lock is taken once a turn")
-        self.asked = True
+        self.asks += 1
         records = await self.driver.fetch(query, self.number, *args)
         self.taken = True
         return records
@@ -82,7 +87,8 @@ class SharedLock:
         if not self.asked:
             return
         statements, self._with_unlock = self._with_unlock, []
-        unlock = f"SELECT pg_advisory_unlock({self.number:d})"
+        # One unlock per ask; one for a lock a failed statement never took returns false, harmlessly.
+        unlock = "SELECT " + ", ".join([f"pg_advisory_unlock({self.number:d})"] * self.asks)
         if statements:
             try:
                 # One simple query. Its own transaction commits before the unlock: in the implicit
@@ -133,7 +139,8 @@ class ConversationSerializer(Middleware):
 
     def __init__(self, lock_engine: AsyncEngine | None, *, taken_inside: bool = False) -> None:
         """`taken_inside`: the shared lock is taken by the next middleware with its first read (AtomicTurns,
-        turns.py), not here before it; a turn that ends with the lock never taken is logged."""
+        turns.py), not here before it, which saves a round trip; a turn that ends with the lock never
+        taken is logged. Left False in front of AtomicTurns, the lock is held twice and released in full."""
         # Autocommit: lock and unlock are one round trip each, with no transaction around the turn.
         self._lock_engine = None if lock_engine is None or is_sqlite(lock_engine) else autocommit(lock_engine)
         self._taken_inside = taken_inside

@@ -45,7 +45,7 @@ from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
-from .storage import prefetched_state
+from .storage import prefetched_state, state_row
 from .turn_guards import SharedLock, shared_lock
 
 log = logging.getLogger(__name__)
@@ -211,11 +211,11 @@ class AtomicTurns(Middleware):
                 await shared.take()
             return await logic()
         key, conversation = activity_key(context), conversation_key(context)
-        state_key = self._state_key_of(context) if shared is not None else None
+        state_key = self._state_key_of(context)
         if shared is not None:
             entry, earlier, state = await self._start(shared, key, conversation, state_key)
         else:
-            (entry, earlier), state = await self._look_up(key, conversation), None
+            entry, earlier, state = await self._look_up(key, conversation, state_key)
         if entry is not None:
             log.info("activity id=%s was handled before: %d of its %d replies still to send, not run again",
                      context.activity.id, len(entry.unsent), len(entry.replies))
@@ -271,12 +271,13 @@ class AtomicTurns(Middleware):
                 rows.append(_JournalRow(*record[1:]))
         return *self._entries(key, rows), state
 
-    async def _look_up(self, key: str | None, conversation: str) -> tuple[_Entry | None, list[_Entry]]:
-        """This activity's journal entry, and earlier turns of the conversation whose replies did not
-        all reach the user: one statement."""
+    async def _look_up(self, key: str | None, conversation: str, state_key: str | None):
+        """This activity's journal entry, earlier turns of the conversation whose replies did not all
+        reach the user, and the conversation's state row: one read transaction (SQLite)."""
         async with self._autocommit.connect() as conn:
             rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
-        return self._entries(key, rows)
+            state = await state_row(conn, state_key) if state_key is not None else None
+        return *self._entries(key, rows), state
 
     @staticmethod
     def _entries(key: str | None, rows) -> tuple[_Entry | None, list[_Entry]]:

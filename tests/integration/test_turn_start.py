@@ -143,3 +143,29 @@ async def test_a_lock_connection_whose_unlock_failed_is_closed_not_pooled(databa
         assert count == 0
     finally:
         await engine.dispose()
+
+
+async def test_a_lock_taken_up_front_and_again_with_the_turns_start_is_released_in_full(pg_url):
+    """A serializer left to take the lock itself (its default) in front of AtomicTurns, which takes it
+    again with its first read: the turn runs, and once it ends nobody holds the conversation's lock."""
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+asyncpg://"), pool_size=1)
+    serializer = ConversationSerializer(engine)
+    context = SimpleNamespace(activity=SimpleNamespace(id="1", conversation=SimpleNamespace(id="c-1")))
+    seen = {}
+
+    async def logic():
+        lock = shared_lock()
+        rows = await lock.take_with(turns._TURN_START, _key("a"), _key("c"), None)
+        seen["rows"] = rows
+        seen["held"] = await lock.driver.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()")
+        lock.release_with(turns._count_sent_literal(_key("a"), 0))
+
+    watcher = await asyncpg.connect(pg_url)
+    try:
+        await serializer.on_turn(context, logic)
+        assert seen == {"rows": [], "held": 1}  # one lock, held twice by the same session
+        assert await _advisory_locks(watcher) == 0
+    finally:
+        await watcher.close()
+        await engine.dispose()
