@@ -16,7 +16,8 @@ the state storage) keeps asking its session factory or engine as before:
 
 The turn's connection is opened at the first write, not at the start of the turn: reads before it
 take a pooled connection for a moment (on SQLite, where there is one, other turns are not held up
-by a turn that only reads).
+by a turn that only reads). On PostgreSQL the turn's transaction runs on the connection that already
+holds the conversation's lock (bot/teams/turn_guards.py), borrowed rather than taken from the pool.
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ _current: ContextVar["TurnUnit | None"] = ContextVar("larmlotsen_turn_unit", def
 
 
 class TurnUnit:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, borrowed: AsyncConnection | None = None) -> None:
+        """`borrowed`: an autocommit PostgreSQL connection the turn already holds (the one holding
+        its conversation's lock, bot/teams/turn_guards.py), to run the transaction on instead of a
+        pooled one: no checkout, and BEGIN and COMMIT go to the driver as they are."""
         self._engine = engine
+        self._borrowed = borrowed
         self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
         self._after_commit: list[Callable[[], None]] = []
@@ -45,6 +50,11 @@ class TurnUnit:
 
     async def connection(self) -> AsyncConnection:
         """The turn's connection, with its transaction begun (opened on first use)."""
+        if self._connection is None and self._borrowed is not None:
+            # SQLAlchemy sends no BEGIN on an autocommit connection; its statements run inside this one.
+            await _driver(self._borrowed).execute("BEGIN")
+            await self._borrowed.begin()
+            self._connection = self._borrowed
         if self._connection is None:
             connection = await self._engine.connect()
             try:
@@ -62,14 +72,17 @@ class TurnUnit:
             self._session.info["after_commit"] = self._after_commit
         return self._session
 
-    async def commit(self) -> list[Callable[[], None]]:
+    async def commit(self, *, by_lender: bool = False) -> list[Callable[[], None]]:
         """Commit; returns the hooks to run once the turn is over (waking the notice worker: the
-        turn's own replies go out first)."""
+        turn's own replies go out first). `by_lender`: on a borrowed connection, COMMIT is left to
+        the lender, which sends it with its own next statement (turn_guards.SharedLock)."""
         if self._connection is None:
             return []
         if self._session is not None:
             await self._session.flush()
         await self._connection.commit()
+        if self._connection is self._borrowed and not by_lender:
+            await _driver(self._borrowed).execute("COMMIT")
         await self._close()
         hooks, self._after_commit = self._after_commit, []
         return hooks
@@ -79,6 +92,8 @@ class TurnUnit:
             return
         try:
             await self._connection.rollback()
+            if self._connection is self._borrowed and _driver(self._borrowed).is_in_transaction():
+                await _driver(self._borrowed).execute("ROLLBACK")
         finally:
             await self._close()
             self._after_commit.clear()
@@ -88,8 +103,13 @@ class TurnUnit:
             await self._session.close()
             self._session = None
         connection, self._connection = self._connection, None
-        if connection is not None:
+        if connection is not None and connection is not self._borrowed:  # the lender closes its own
             await connection.close()
+
+
+def _driver(connection: AsyncConnection):
+    """The asyncpg connection under a checked-out SQLAlchemy connection."""
+    return connection.sync_connection.connection.driver_connection
 
 
 def current_unit() -> TurnUnit | None:
@@ -97,9 +117,9 @@ def current_unit() -> TurnUnit | None:
 
 
 @asynccontextmanager
-async def turn_unit(engine: AsyncEngine) -> AsyncIterator[TurnUnit]:
+async def turn_unit(engine: AsyncEngine, borrowed: AsyncConnection | None = None) -> AsyncIterator[TurnUnit]:
     """Make a new unit the current one for the code run inside (the caller commits it)."""
-    unit = TurnUnit(engine)
+    unit = TurnUnit(engine, borrowed)
     token = _current.set(unit)
     try:
         yield unit

@@ -18,7 +18,7 @@ from typing import Awaitable, Callable
 
 from botbuilder.core import Middleware, TurnContext
 from botbuilder.schema import ActivityTypes
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from . import identity
 from . import wording as texts
@@ -55,12 +55,14 @@ class SharedLock:
     not a stuck conversation. Statements handed to `release_with()` go with the unlock, in the same
     round trip."""
 
-    def __init__(self, driver, number: int) -> None:
+    def __init__(self, driver, number: int, connection: AsyncConnection | None = None) -> None:
         self.driver = driver
         self.number = number
+        self.connection = connection  # the SQLAlchemy connection over `driver`, lent to the turn's unit
         self.asks = 0  # statements sent that take the lock (each may have failed after taking it)
         self.taken = False
         self._with_unlock: list[str] = []
+        self._commit_hooks: list[Callable[[], None]] | None = None  # a transaction to commit with the unlock
 
     @property
     def asked(self) -> bool:
@@ -79,6 +81,11 @@ class SharedLock:
         self.taken = True
         return records
 
+    def commit_at_release(self, hooks: list[Callable[[], None]]) -> None:
+        """The turn's transaction, open on this connection, commits with the unlock, in one round
+        trip; `hooks` run once it has. Should the commit fail, the release raises: the turn failed."""
+        self._commit_hooks = hooks
+
     def release_with(self, statement: str) -> None:
         """Run `statement` (literal SQL, no parameters) just before the lock is released."""
         self._with_unlock.append(statement)
@@ -89,6 +96,12 @@ class SharedLock:
         statements, self._with_unlock = self._with_unlock, []
         # One unlock per ask; one for a lock a failed statement never took returns false, harmlessly.
         unlock = "SELECT " + ", ".join([f"pg_advisory_unlock({self.number:d})"] * self.asks)
+        if self._commit_hooks is not None:
+            await self._commit_and_unlock(unlock)
+            return
+        if self.driver.is_in_transaction():  # a turn's transaction left open: never committed by the unlock
+            log.error("the conversation's lock connection was still in a transaction; rolled back")
+            await self.driver.execute("ROLLBACK")
         if statements:
             try:
                 # One simple query. Its own transaction commits before the unlock: in the implicit
@@ -101,6 +114,19 @@ class SharedLock:
                 if self.driver.is_in_transaction():  # left aborted by the failed statement
                     await self.driver.execute("ROLLBACK")
         await self.driver.execute(unlock)
+
+    async def _commit_and_unlock(self, unlock: str) -> None:
+        hooks, self._commit_hooks = self._commit_hooks, None
+        try:
+            # COMMIT ends the transaction the turn began with BEGIN; the unlock runs after it.
+            await self.driver.execute(f"COMMIT; {unlock}")
+        except Exception:
+            if self.driver.is_in_transaction():
+                await self.driver.execute("ROLLBACK")
+            await self.driver.execute(unlock)
+            raise
+        for hook in hooks:
+            hook()
 
 
 # The conversation's shared lock for the turn running in this task (PostgreSQL). Its connection serves
@@ -186,7 +212,7 @@ class ConversationSerializer(Middleware):
             return
         async with self._lock_engine.connect() as conn:
             # Straight to asyncpg: SQLAlchemy's statement machinery cost more CPU than the lock.
-            shared = SharedLock((await conn.get_raw_connection()).driver_connection, _lock_number(key))
+            shared = SharedLock((await conn.get_raw_connection()).driver_connection, _lock_number(key), conn)
             try:
                 yield shared
             finally:

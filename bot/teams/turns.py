@@ -61,6 +61,10 @@ _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JO
                      (_JOURNAL.c.conversation_key == bindparam("conversation"))
                      & (_JOURNAL.c.replies_sent < _JOURNAL.c.reply_count)))
 _RECORD = insert(_JOURNAL)
+_RECORD_COLUMNS = ("key", "received_at", "conversation_key", "replies", "reply_count", "invoke_response")
+# The same on the asyncpg connection under the turn's transaction (PostgreSQL).
+_RECORD_ON_LOCK = (f"INSERT INTO {_JOURNAL.name} ({', '.join(_RECORD_COLUMNS)}, replies_sent) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, 0)")
 _COUNT_SENT = update(_JOURNAL).where(_JOURNAL.c.key == bindparam("k")).values(replies_sent=bindparam("sent"))
 _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expanding=True)))
               .values(replies_sent=_JOURNAL.c.reply_count))
@@ -223,7 +227,7 @@ class AtomicTurns(Middleware):
             await self._deliver(context, entry.key, entry.unsent, already_sent=entry.sent)
             return None
         with prefetched_state(state_key, state) if state_key is not None else nullcontext():
-            replies, after = await self._run_and_commit(context, logic, key, conversation, earlier)
+            replies, after = await self._run_and_commit(context, logic, key, conversation, earlier, shared)
         try:
             await self._deliver(context, key, replies)
         finally:
@@ -232,22 +236,30 @@ class AtomicTurns(Middleware):
         return None
 
     async def _run_and_commit(self, context: TurnContext, logic: NextLogic, key: str | None, conversation: str,
-                              earlier: list[_Entry]) -> list[tuple[str, Activity]]:
+                              earlier: list[_Entry], shared: SharedLock | None) -> list[tuple[str, Activity]]:
+        """On PostgreSQL the turn's transaction runs on the connection holding the conversation's
+        lock (`shared`); a turn with nothing to send commits with the unlock, in one round trip."""
         buffer = ReplyBuffer()
         context.turn_state[ReplyBuffer] = buffer
         try:
-            async with turn_unit(self._engine) as unit:
+            async with turn_unit(self._engine, shared.connection if shared is not None else None) as unit:
                 await logic()
                 replies = _carried(earlier) + buffer.replies
                 connection = await unit.connection()
                 if key is not None:
-                    await connection.execute(_RECORD, {
-                        "key": key, "received_at": self._clock(), "conversation_key": conversation,
-                        "replies": _encode_replies(replies), "reply_count": len(replies), "replies_sent": 0,
-                        "invoke_response": _encode_invoke_response(context)})
+                    values = (key, self._clock(), conversation, _encode_replies(replies), len(replies),
+                              _encode_invoke_response(context))
+                    if shared is not None and connection is shared.connection:
+                        await shared.driver.execute(_RECORD_ON_LOCK, *values)  # less than half the CPU of SQLAlchemy
+                    else:
+                        await connection.execute(_RECORD, dict(zip(_RECORD_COLUMNS, values), replies_sent=0))
                 if earlier:
                     await connection.execute(_HANDED_ON, {"keys": [entry.key for entry in earlier]})
-                after = await unit.commit()
+                with_unlock = shared is not None and not replies
+                after = await unit.commit(by_lender=with_unlock)
+                if with_unlock:
+                    shared.commit_at_release(after)
+                    after = []
         finally:
             context.turn_state.pop(ReplyBuffer, None)  # an apology after a failure is sent at once
         return replies, after

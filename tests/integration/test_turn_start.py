@@ -34,7 +34,9 @@ async def pg_url(database_url):
 
 
 async def _advisory_locks(conn) -> int:
-    return await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+    """Advisory locks held on this test's database (other tests may hold some on theirs)."""
+    return await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                               "database = (SELECT oid FROM pg_database WHERE datname = current_database())")
 
 
 async def test_a_turn_start_that_waited_for_the_lock_sees_the_turn_that_committed_meanwhile(pg_url):
@@ -139,7 +141,8 @@ async def test_a_lock_connection_whose_unlock_failed_is_closed_not_pooled(databa
         monkeypatch.setattr(SharedLock, "release", real_release)
         async with engine.connect() as conn:  # a new connection: the old one was closed, its lock gone
             count = (await conn.exec_driver_sql(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar_one()
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())")).scalar_one()
         assert count == 0
     finally:
         await engine.dispose()
@@ -169,3 +172,49 @@ async def test_a_lock_taken_up_front_and_again_with_the_turns_start_is_released_
     finally:
         await watcher.close()
         await engine.dispose()
+
+
+async def test_a_transaction_left_to_the_unlock_commits_before_the_lock_is_free_and_then_runs_its_hooks(pg_url):
+    conn, watcher = await asyncpg.connect(pg_url), await asyncpg.connect(pg_url)
+    seen = []
+    try:
+        lock = SharedLock(conn, LOCK)
+        await lock.take()
+        await conn.execute("BEGIN")
+        await conn.execute("INSERT INTO processed_activity (key, received_at, conversation_key, reply_count, "
+                           "replies_sent) VALUES ($1, now(), $2, 0, 0)", _key("a"), _key("c"))
+        lock.commit_at_release([lambda: seen.append(conn.is_in_transaction())])
+        await lock.release()
+        assert seen == [False]  # the hook ran once the transaction had committed
+        assert await watcher.fetchval("SELECT count(*) FROM processed_activity WHERE key = $1", _key("a")) == 1
+        assert await _advisory_locks(watcher) == 0
+    finally:
+        await conn.close()
+        await watcher.close()
+
+
+async def test_a_commit_that_fails_with_the_unlock_fails_the_turn_keeps_nothing_and_still_unlocks(pg_url):
+    """A turn whose COMMIT went with the unlock and failed must not pass for saved: the release raises
+    (Teams gets an error and delivers again), nothing of the turn stays, its hooks never run."""
+    conn, watcher = await asyncpg.connect(pg_url), await asyncpg.connect(pg_url)
+    seen = []
+    try:
+        await conn.execute("""
+            CREATE TABLE parent (id int PRIMARY KEY);
+            CREATE TABLE child (id int REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);""")
+        lock = SharedLock(conn, LOCK)
+        await lock.take()
+        await conn.execute("BEGIN")
+        await conn.execute("INSERT INTO processed_activity (key, received_at, conversation_key, reply_count, "
+                           "replies_sent) VALUES ($1, now(), $2, 0, 0)", _key("a"), _key("c"))
+        await conn.execute("INSERT INTO child VALUES (1)")  # refused only at COMMIT
+        lock.commit_at_release([lambda: seen.append("hook")])
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await lock.release()
+        assert seen == []
+        assert await watcher.fetchval("SELECT count(*) FROM processed_activity") == 0
+        assert await _advisory_locks(watcher) == 0
+        assert not conn.is_in_transaction()
+    finally:
+        await conn.close()
+        await watcher.close()
