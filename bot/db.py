@@ -156,6 +156,23 @@ def _run_statement(connection, begin, operation, parameters):
         cursor.close()
 
 
+async def sqlite_reads(engine: AsyncEngine, reads: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """Plain reads on SQLite, each its own statement, straight on the driver of a pooled connection:
+    no SQLAlchemy connection, transaction or execution context (two reads through them cost ≈ 180 µs
+    of CPU, here ≈ 25 µs, docs/performance.md). For the reads at a turn's start (bot/teams/turns.py);
+    a read that finds the database busy waits as every statement does."""
+    pooled = await engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        results = []
+        for operation, parameters in reads:
+            _, rows, _, _ = await _here_or_waiting(driver, _run_statement, driver._conn, None, operation, parameters)
+            results.append(rows)
+        return results
+    finally:
+        pooled.close()  # back to the pool; no transaction was opened, so there is nothing to roll back
+
+
 def _run_many(connection, begin, operation, seq_of_parameters):
     cursor = connection.cursor()
     try:

@@ -60,11 +60,9 @@ def prefetched_state(key: str, row: tuple[str, str] | None) -> Iterator[None]:
         _prefetched.reset(token)
 
 
-async def state_row(conn, key: str) -> tuple[str, str] | None:
-    """`key`'s row (document, etag; None: no row) read on `conn`, for `prefetched_state`: the turn's
-    start reads it with the journal look-up (bot/teams/turns.py, SQLite)."""
-    row = (await conn.execute(_READ_ONE, {"key": key})).first()
-    return None if row is None else (row.document, row.etag)
+# `key`'s row for `prefetched_state`, read with the turn's journal look-up on SQLite (bot/teams/turns.py,
+# db.sqlite_reads): rows of (document, etag).
+STATE_ROW_SQLITE = f"SELECT document, etag FROM {_STATE.name} WHERE key = ?"
 
 
 def _forget_prefetched(keys: Iterable[str]) -> None:

@@ -37,7 +37,8 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot import jsontext
-from bot.db import autocommit, one_statement
+from bot.db import autocommit, one_statement, sqlite_reads
+from bot.dialect import is_sqlite
 from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
 
@@ -45,7 +46,7 @@ from . import wording as texts
 from .activity_json import activity_to_json, read_activity
 from .connector_http import reply_budget
 from .state_tables import ProcessedActivityRow
-from .storage import prefetched_state, state_row
+from .storage import STATE_ROW_SQLITE, prefetched_state
 from .turn_guards import SharedLock, shared_lock
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JO
                      _JOURNAL.c.key == bindparam("key"),
                      (_JOURNAL.c.conversation_key == bindparam("conversation"))
                      & (_JOURNAL.c.replies_sent < _JOURNAL.c.reply_count)))
+# `_LOOKUP` as SQLite's plain SQL, for db.sqlite_reads (received_at comes back as SQLAlchemy stored it).
+_LOOKUP_SQLITE = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
+                  "WHERE key = ? OR (conversation_key = ? AND replies_sent < reply_count)")
 _RECORD = insert(_JOURNAL)
 _RECORD_COLUMNS = ("key", "received_at", "conversation_key", "replies", "reply_count", "invoke_response")
 # The same on the asyncpg connection under the turn's transaction (PostgreSQL).
@@ -285,11 +289,19 @@ class AtomicTurns(Middleware):
 
     async def _look_up(self, key: str | None, conversation: str, state_key: str | None):
         """This activity's journal entry, earlier turns of the conversation whose replies did not all
-        reach the user, and the conversation's state row: one read transaction (SQLite)."""
-        async with self._autocommit.connect() as conn:
-            rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
-            state = await state_row(conn, state_key) if state_key is not None else None
-        return *self._entries(key, rows), state
+        reach the user, and (SQLite) the conversation's state row. On SQLite two plain reads on the
+        driver: the conversation's turns run one at a time in this one process, so nothing writes
+        these rows in between."""
+        if not is_sqlite(self._engine):
+            async with self._autocommit.connect() as conn:
+                rows = (await conn.execute(_LOOKUP, {"key": key or "", "conversation": conversation})).all()
+            return *self._entries(key, rows), None
+        reads = [(_LOOKUP_SQLITE, (key or "", conversation))]
+        if state_key is not None:
+            reads.append((STATE_ROW_SQLITE, (state_key,)))
+        journal, *state = await sqlite_reads(self._engine, reads)
+        rows = [_JournalRow(row[0], datetime.fromisoformat(row[1]), *row[2:]) for row in journal]
+        return *self._entries(key, rows), (state[0][0] if state and state[0] else None)
 
     @staticmethod
     def _entries(key: str | None, rows) -> tuple[_Entry | None, list[_Entry]]:

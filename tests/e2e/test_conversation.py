@@ -268,7 +268,8 @@ async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_count
         bot, connector, database_url, monkeypatch):
     """Two round trips fewer a turn: the conversation's lock is taken by the statement that reads the
     journal and the dialog state, and the count of replies sent goes in the unlock's round trip; the
-    dialog goes on from that state exactly as from its own read."""
+    dialog goes on from that state exactly as from its own read. The turn's transaction runs on the
+    same connection, the journal entry written straight to it."""
     import asyncpg
     import pytest
 
@@ -295,9 +296,11 @@ async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_count
     await say(bot, chat, "ja")  # the intake goes on from the stored dialog state
     assert "fråga 2 av 2" in str(connector.sent[-1].cards[0])
     on_the_lock = [q for q in queries if q == turns._TURN_START or "advisory" in q or "processed_activity" in q]
-    assert on_the_lock[0] == turns._TURN_START and len(on_the_lock) == 2
-    assert on_the_lock[1].startswith("BEGIN; UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
-    assert on_the_lock[1].endswith("; COMMIT; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
+    assert on_the_lock[0] == turns._TURN_START and len(on_the_lock) == 3
+    assert on_the_lock[1] == turns._RECORD_ON_LOCK
+    assert on_the_lock[2].startswith("BEGIN; UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
+    assert on_the_lock[2].endswith("; COMMIT; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
+    assert queries.count("BEGIN") == 1 and queries.count("COMMIT") == 1  # the turn's transaction, on it too
     await say(bot, chat, "nej")
     assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
     assert queries.count(turns._TURN_START) == 2 and storage._HELD_READ not in queries
