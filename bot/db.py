@@ -156,21 +156,22 @@ def _run_statement(connection, begin, operation, parameters):
         cursor.close()
 
 
-async def sqlite_reads(engine: AsyncEngine, reads: list[tuple[str, tuple]]) -> list[list[tuple]]:
-    """Plain reads on SQLite, each its own statement, straight on the driver of a pooled connection:
-    no SQLAlchemy connection, transaction or execution context (two reads through them cost ≈ 180 µs
-    of CPU, here ≈ 25 µs, docs/performance.md). For the reads at a turn's start (bot/teams/turns.py);
-    a read that finds the database busy waits as every statement does."""
+async def sqlite_autocommit(engine: AsyncEngine, statements: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """Statements on SQLite, each its own transaction, straight on the driver of a pooled connection
+    (its rows for each): no SQLAlchemy connection, transaction or execution context (two reads through
+    them cost ≈ 180 µs of CPU, here ≈ 25 µs, docs/performance.md). For a turn's reads at its start and
+    its count of replies sent (bot/teams/turns.py); a statement that finds the database busy waits as
+    every statement does."""
     pooled = await engine.raw_connection()
     try:
         driver = pooled.driver_connection
         results = []
-        for operation, parameters in reads:
+        for operation, parameters in statements:
             _, rows, _, _ = await _here_or_waiting(driver, _run_statement, driver._conn, None, operation, parameters)
             results.append(rows)
         return results
     finally:
-        pooled.close()  # back to the pool; no transaction was opened, so there is nothing to roll back
+        pooled.close()  # back to the pool; nothing is left open to roll back
 
 
 def _run_many(connection, begin, operation, seq_of_parameters):

@@ -61,7 +61,7 @@ def prefetched_state(key: str, row: tuple[str, str] | None) -> Iterator[None]:
 
 
 # `key`'s row for `prefetched_state`, read with the turn's journal look-up on SQLite (bot/teams/turns.py,
-# db.sqlite_reads): rows of (document, etag).
+# db.sqlite_autocommit): rows of (document, etag).
 STATE_ROW_SQLITE = f"SELECT document, etag FROM {_STATE.name} WHERE key = ?"
 
 

@@ -37,7 +37,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot import jsontext
-from bot.db import autocommit, one_statement, sqlite_reads
+from bot.db import autocommit, one_statement, sqlite_autocommit
 from bot.dialect import is_sqlite
 from bot.domain.clock import Clock, system_clock
 from bot.unit_of_work import engine_of, turn_unit
@@ -61,9 +61,11 @@ _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JO
                      _JOURNAL.c.key == bindparam("key"),
                      (_JOURNAL.c.conversation_key == bindparam("conversation"))
                      & (_JOURNAL.c.replies_sent < _JOURNAL.c.reply_count)))
-# `_LOOKUP` as SQLite's plain SQL, for db.sqlite_reads (received_at comes back as SQLAlchemy stored it).
+# `_LOOKUP` and `_COUNT_SENT` as SQLite's plain SQL, for db.sqlite_autocommit (received_at comes back
+# as SQLAlchemy stored it).
 _LOOKUP_SQLITE = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
                   "WHERE key = ? OR (conversation_key = ? AND replies_sent < reply_count)")
+_COUNT_SENT_SQLITE = f"UPDATE {_JOURNAL.name} SET replies_sent = ? WHERE key = ?"
 _RECORD = insert(_JOURNAL)
 _RECORD_COLUMNS = ("key", "received_at", "conversation_key", "replies", "reply_count", "invoke_response")
 # The same on the asyncpg connection under the turn's transaction (PostgreSQL).
@@ -299,7 +301,7 @@ class AtomicTurns(Middleware):
         reads = [(_LOOKUP_SQLITE, (key or "", conversation))]
         if state_key is not None:
             reads.append((STATE_ROW_SQLITE, (state_key,)))
-        journal, *state = await sqlite_reads(self._engine, reads)
+        journal, *state = await sqlite_autocommit(self._engine, reads)
         rows = [_JournalRow(row[0], datetime.fromisoformat(row[1]), *row[2:]) for row in journal]
         return *self._entries(key, rows), (state[0][0] if state and state[0] else None)
 
@@ -336,8 +338,11 @@ class AtomicTurns(Middleware):
             shared.release_with(_count_sent_literal(key, sent))
             return
         try:
-            async with one_statement(self._autocommit) as conn:
-                await conn.execute(_COUNT_SENT, {"k": key, "sent": sent})
+            if is_sqlite(self._engine):
+                await sqlite_autocommit(self._engine, [(_COUNT_SENT_SQLITE, (sent, key))])
+            else:
+                async with one_statement(self._autocommit) as conn:
+                    await conn.execute(_COUNT_SENT, {"k": key, "sent": sent})
         except Exception:  # noqa: BLE001 - at worst a redelivery sends a reply the user already has
             log.warning("could not record the replies sent for a turn", exc_info=True)
 
