@@ -252,16 +252,17 @@ class AtomicTurns(Middleware):
                 await logic()
                 replies = _carried(earlier) + buffer.replies
                 connection = await unit.connection()
+                on_lock = shared is not None and connection is shared.connection
                 if key is not None:
                     values = (key, self._clock(), conversation, _encode_replies(replies), len(replies),
                               _encode_invoke_response(context))
-                    if shared is not None and connection is shared.connection:
+                    if on_lock:
                         await shared.driver.execute(_RECORD_ON_LOCK, *values)  # less than half the CPU of SQLAlchemy
                     else:
                         await connection.execute(_RECORD, dict(zip(_RECORD_COLUMNS, values), replies_sent=0))
                 if earlier:
                     await connection.execute(_HANDED_ON, {"keys": [entry.key for entry in earlier]})
-                with_unlock = shared is not None and not replies
+                with_unlock = on_lock and not replies  # the unlock can commit only its own connection's
                 after = await unit.commit(by_lender=with_unlock)
                 if with_unlock:
                     shared.commit_at_release(after)
