@@ -20,6 +20,7 @@ from sqlalchemy import ARRAY, BigInteger, and_, any_, bindparam, delete, exists,
 from bot.dialect import insert_for, is_sqlite
 from bot.domain.case import Actor, Case, CaseEvent, CaseStatus, Change, EventKind
 from bot.domain.clock import utc
+from bot.unit_of_work import DriverStatement
 
 from .tables import CaseEventRow, CaseReferenceCounterRow, CaseRow
 
@@ -45,8 +46,8 @@ _CASE_WITH_EVENTS = (
 # the other writer but a join's event rows from before the wait. The locked row's version (its
 # number of events) tells: when it differs from the events read, a second statement reads them.
 # Uncontended (the usual case), locking and loading is one statement.
-_CASE_WITH_EVENTS_FOR_UPDATE = _CASE_WITH_EVENTS.add_columns(_CASES.c.version).with_for_update(of=_CASES)
-_CASE_WITH_EVENTS_BY_ID = _CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id"))
+_CASE_WITH_EVENTS_FOR_UPDATE = DriverStatement(_CASE_WITH_EVENTS.add_columns(_CASES.c.version).with_for_update(of=_CASES))
+_CASE_WITH_EVENTS_BY_ID = DriverStatement(_CASE_WITH_EVENTS.where(_CASES.c.id == bindparam("case_id")))
 _CASE_COLUMNS = select(_CASES.c.id, _CASES.c.reference, _CASES.c.routine_key, _CASES.c.facts, _CASES.c.team_id,
                        _CASES.c.conversation_id, _CASES.c.customer_ref)
 _EVENT_COLUMNS = select(_EVENTS.c.case_id, _EVENTS.c.seq, _EVENTS.c.kind, _EVENTS.c.at, _EVENTS.c.actor_id,
@@ -88,8 +89,8 @@ def _moved_then_one_event(move_case):
     return insert(_EVENTS).from_select(["case_id", *columns], event).add_cte(moved)
 
 
-_ONE_EVENT_AFTER = {_UPDATE_CASE: _moved_then_one_event(_UPDATE_CASE),
-                    _UPDATE_ENDED_CASE: _moved_then_one_event(_UPDATE_ENDED_CASE)}
+_ONE_EVENT_AFTER = {_UPDATE_CASE: DriverStatement(_moved_then_one_event(_UPDATE_CASE)),
+                    _UPDATE_ENDED_CASE: DriverStatement(_moved_then_one_event(_UPDATE_ENDED_CASE))}
 # The next reference number of a year, per dialect (an upsert, safe under concurrency).
 _NEXT_NUMBER = {
     name: dialect_insert(_COUNTERS)
@@ -123,11 +124,11 @@ async def lock_case_with_events(conn, reference: str) -> list:
     if is_sqlite(conn):
         # No FOR UPDATE there: the single pooled connection serialises writers, one statement does.
         return await case_with_events(conn, reference)
-    rows = (await conn.execute(_CASE_WITH_EVENTS_FOR_UPDATE, {"reference": reference})).all()
+    rows = await _CASE_WITH_EVENTS_FOR_UPDATE.rows(conn, {"reference": reference})
     if rows and rows[0].version != len(event_rows(rows)):
         # We waited for another writer: its events are newer than this statement's snapshot.
         log.debug("case %s: locked after another writer; its events read again", reference)
-        rows = (await conn.execute(_CASE_WITH_EVENTS_BY_ID, {"reference": reference, "case_id": rows[0].id})).all()
+        rows = await _CASE_WITH_EVENTS_BY_ID.rows(conn, {"reference": reference, "case_id": rows[0].id})
     return rows
 
 
@@ -267,7 +268,7 @@ async def append_events(conn, case_id: int, change: Change) -> bool:
         statement, values["new_ended_at"] = _UPDATE_ENDED_CASE, case.events[-1].at
     if len(change.events) == 1 and not is_sqlite(conn):  # SQLite has no UPDATE inside WITH
         values.update(event_values(case_id, change.events[0]))
-        return (await conn.execute(_ONE_EVENT_AFTER[statement], values)).rowcount == 1
+        return await _ONE_EVENT_AFTER[statement].rowcount(conn, values) == 1
     if (await conn.execute(statement, values)).rowcount != 1:
         return False
     await conn.execute(_INSERT_EVENTS, [event_values(case_id, event) for event in change.events])

@@ -25,7 +25,7 @@ from bot.domain import Case
 from bot.domain.clock import utc
 from bot.notifications.outbox import CANCELLED, PENDING
 from bot.notifications.tables import CaseCardRow, HomeTeamRow, NoticeChannelRow, NoticeRow
-from bot.unit_of_work import reader_of, reading
+from bot.unit_of_work import DriverStatement, reader_of, reading
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ _SEEN_REFRESH = timedelta(days=1)
 # Core statements for the hot path (every case event, every personal-chat case start): no ORM
 # objects to build. Nothing is cached: other processes may change a subscription at any moment.
 _CHANNELS = NoticeChannelRow.__table__
-_CHANNEL_BY_SCOPE = select(_CHANNELS.c.id, _CHANNELS.c.scope, _CHANNELS.c.kind, _CHANNELS.c.conversation_id,
-                           _CHANNELS.c.reference, _CHANNELS.c.active, _CHANNELS.c.subscribed_by_name,
-                           _CHANNELS.c.subscribed_at, _CHANNELS.c.off_reason).where(_CHANNELS.c.scope == bindparam("scope"))
+_CHANNEL_BY_SCOPE = DriverStatement(
+    select(_CHANNELS.c.id, _CHANNELS.c.scope, _CHANNELS.c.kind, _CHANNELS.c.conversation_id, _CHANNELS.c.reference,
+           _CHANNELS.c.active, _CHANNELS.c.subscribed_by_name, _CHANNELS.c.subscribed_at, _CHANNELS.c.off_reason)
+    .where(_CHANNELS.c.scope == bindparam("scope")))
 _HOME_TEAMS = HomeTeamRow.__table__
 _HOME_TEAM_OF = select(_HOME_TEAMS.c.team_id).where(_HOME_TEAMS.c.user_id == bindparam("user_id"))
 
@@ -87,8 +88,8 @@ async def notice_channel_of(session: AsyncSession, scope: str | None) -> NoticeC
     if not scope:
         return None
     conn = await session.connection()
-    row = (await conn.execute(_CHANNEL_BY_SCOPE, {"scope": scope})).first()
-    return None if row is None else _channel(row)
+    rows = await _CHANNEL_BY_SCOPE.rows(conn, {"scope": scope})
+    return _channel(rows[0]) if rows else None
 
 
 class Subscriptions:

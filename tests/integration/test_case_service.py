@@ -392,3 +392,142 @@ async def test_appending_an_event_writes_it_and_moves_the_case_on_only_at_the_ve
         version = (await conn.execute(select(CaseRow.version).where(CaseRow.id == case_id))).scalar_one()
     assert written is not stale
     assert (events, version) == ((1, 2) if stale else (2, 2))
+
+
+# --- a turn on the lock's connection: the case statements straight on asyncpg ----------------------
+
+class _DriverCalls:
+    """The statements sent straight to asyncpg (not through SQLAlchemy's cursor), by connection."""
+
+    def __init__(self, monkeypatch) -> None:
+        import asyncpg
+
+        self.sent: list[tuple[object, str]] = []
+        real_fetch, real_execute = asyncpg.Connection.fetch, asyncpg.Connection.execute
+
+        async def fetch(conn, query, *args, **kwargs):
+            self.sent.append((conn, query))
+            return await real_fetch(conn, query, *args, **kwargs)
+
+        async def execute(conn, query, *args, **kwargs):
+            self.sent.append((conn, query))
+            return await real_execute(conn, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, "fetch", fetch)
+        monkeypatch.setattr(asyncpg.Connection, "execute", execute)
+
+
+def _lent_turn(db_engine):
+    """A turn unit on a lent autocommit connection, as AtomicTurns runs one on the connection that
+    holds the conversation's lock (PostgreSQL only)."""
+    from contextlib import asynccontextmanager
+
+    from bot.db import autocommit
+    from bot.unit_of_work import turn_unit
+
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("the turn's transaction on the lock's connection is PostgreSQL's")
+
+    @asynccontextmanager
+    async def turn():
+        async with autocommit(db_engine).connect() as lent:
+            async with turn_unit(db_engine, lent) as unit:
+                yield unit, lent
+
+    return turn()
+
+
+async def test_a_case_action_in_a_turn_on_the_lock_connection_goes_to_the_driver_and_commits_with_it(
+        service, db_engine, monkeypatch):
+    from bot.notifications.events import CaseNoticeListener
+    from bot.unit_of_work import _driver
+
+    ref = (await _new_order(service)).reference
+    before = await service.get_by_reference(ref)
+    service.add_listener(CaseNoticeListener(service.engine))  # reads the team's notice channel
+    seen, stop = _statements_of(db_engine)
+    calls = _DriverCalls(monkeypatch)
+    try:
+        async with _lent_turn(db_engine) as (unit, lent):
+            result = await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            driver = _driver(lent)
+            await unit.commit()
+    finally:
+        stop()
+    assert seen == []  # nothing of the action went through SQLAlchemy's cursor
+    sent = [query.split()[0] for conn, query in calls.sent if conn is driver]
+    assert sent == ["BEGIN", "SELECT", "WITH", "SELECT", "COMMIT"]  # lock and read, update + event, channel
+    stored = await service.get_by_reference(ref)
+    assert stored == result.case and stored.events[:1] == before.events and stored.is_done("accept")
+
+
+async def test_a_failing_listener_in_a_turn_on_the_lock_connection_leaves_nothing_of_the_driver_writes(
+        service, db_engine):
+    ref = (await _new_order(service)).reference
+
+    async def broken(session, case, new_events):
+        raise RuntimeError("outbox down")
+
+    service.add_listener(broken)
+    with pytest.raises(RuntimeError):
+        async with _lent_turn(db_engine) as (unit, lent):
+            await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            await unit.commit()
+    service.listeners.remove(broken)
+    case = await service.get_by_reference(ref)
+    assert not case.is_done("accept") and len(case.events) == 1
+    assert (await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)).case.is_done("accept")
+
+
+async def test_a_stale_version_on_the_driver_writes_nothing_and_the_action_is_tried_again(service, db_engine):
+    """The version check's row count read from asyncpg's status: a writer that moved the case on
+    between the read and the write makes the first attempt write nothing, the second land."""
+    from bot.cases import repository
+
+    ref = (await _new_order(service)).reference
+    case = await service.get_by_reference(ref)
+    change = case.complete_step("accept", ANNA, MONDAY_9)
+    async with _lent_turn(db_engine) as (unit, lent):
+        conn = await unit.connection()
+        case_id = (await conn.execute(select(CaseRow.id).where(CaseRow.reference == ref))).scalar_one()
+        assert await repository.append_events(conn, case_id, change) is True
+        assert await repository.append_events(conn, case_id, change) is False  # version 1 is gone
+        await unit.commit()
+    stored = await service.get_by_reference(ref)
+    assert len(stored.events) == 2 and stored.is_done("accept")
+
+
+async def test_two_turns_on_one_case_on_their_lock_connections_each_see_the_others_event(service, db_engine,
+                                                                                         caplog):
+    """The second turn waits on the case's row lock; after it, the read on the driver must take in
+    the event the first turn committed (the locked row's version tells) and act on it at once, not
+    fail its version check and start over."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="bot.cases.service")
+    ref = (await _new_order(service)).reference
+    first_holds, release_first = asyncio.Event(), asyncio.Event()
+
+    async def first():
+        async with _lent_turn(db_engine) as (unit, lent):
+            await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)
+            first_holds.set()
+            await release_first.wait()
+            await unit.commit()
+
+    async def second():
+        await first_holds.wait()
+        async with _lent_turn(db_engine) as (unit, lent):
+            waiting = asyncio.create_task(service.add_note(ref, BERTIL, "ringt kunden", now=MONDAY_9))
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # held by the first turn's row lock
+            release_first.set()
+            result = await waiting
+            await unit.commit()
+        return result
+
+    _, noted = await asyncio.gather(first(), second())
+    stored = await service.get_by_reference(ref)
+    assert [event.seq for event in stored.events] == [1, 2, 3]
+    assert stored.is_done("accept") and noted.case == stored
+    assert not [r for r in caplog.records if "concurrent case update" in r.getMessage()]
