@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import cached_property
 from typing import AsyncIterator, Callable
 
 import asyncpg
@@ -150,11 +151,12 @@ class DriverStatement:
 
     def __init__(self, statement) -> None:
         self.statement = statement
-        compiled = statement.compile(dialect=_asyncpg_dialect())
-        self._sql, self._names = compiled.string, tuple(compiled.positiontup)
 
-    def _args(self, params) -> list:
-        return [params[name] for name in self._names]
+    @cached_property
+    def _compiled(self) -> tuple[str, tuple[str, ...]]:
+        """The SQL and its parameters' names in order (compiled at first use: only PostgreSQL's)."""
+        compiled = self.statement.compile(dialect=_asyncpg_dialect())
+        return compiled.string, tuple(compiled.positiontup)
 
     async def rows(self, connection: AsyncConnection, params) -> list:
         """Every row, each readable by column name as an attribute."""
@@ -162,7 +164,8 @@ class DriverStatement:
         driver = unit.driver_under(connection) if unit is not None else None
         if driver is None:
             return (await connection.execute(self.statement, params)).all()
-        return await driver.fetch(self._sql, *self._args(params), record_class=_Row)
+        sql, names = self._compiled
+        return await driver.fetch(sql, *[params[name] for name in names], record_class=_Row)
 
     async def rowcount(self, connection: AsyncConnection, params) -> int:
         """The number of rows the statement wrote."""
@@ -170,7 +173,8 @@ class DriverStatement:
         driver = unit.driver_under(connection) if unit is not None else None
         if driver is None:
             return (await connection.execute(self.statement, params)).rowcount
-        status = await driver.execute(self._sql, *self._args(params))  # "INSERT 0 1", "UPDATE 1"
+        sql, names = self._compiled
+        status = await driver.execute(sql, *[params[name] for name in names])  # "INSERT 0 1", "UPDATE 1"
         return int(status.rsplit(" ", 1)[-1])
 
 

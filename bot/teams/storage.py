@@ -30,7 +30,7 @@ from .state_tables import BotStateRow
 from .turn_guards import held_connection
 from bot.dialect import upsert_statement
 from bot.domain.clock import Clock, system_clock
-from bot.unit_of_work import current_unit, engine_of, reading
+from bot.unit_of_work import DriverStatement, current_unit, engine_of, reading
 
 # Core statements on the table, built once: the ORM's per-statement work (entity loading, unit of
 # work, IN expansion) was a third of a turn's CPU (docs/performance.md).
@@ -81,7 +81,8 @@ def _take_prefetched(keys: list[str]) -> Dict[str, object] | None:
     return {} if row is None else {keys[0]: _decode(*row)}
 
 
-_UPDATE_IF_CURRENT = (
+# Both writes go straight to asyncpg in a turn on the lock's connection (unit_of_work.DriverStatement).
+_UPDATE_IF_CURRENT = DriverStatement(
     update(_STATE)
     .where(_STATE.c.key == bindparam("k"), _STATE.c.etag == bindparam("expected"))
     .values(document=bindparam("doc"), etag=bindparam("new_etag"), updated_at=bindparam("at"))
@@ -91,8 +92,8 @@ _INSERT = insert(_STATE)
 
 
 def _upsert_for(dialect_name: str):
-    return upsert_statement(dialect_name, _STATE, index_elements=[_STATE.c.key],
-                            update_columns=["document", "etag", "updated_at"])
+    return DriverStatement(upsert_statement(dialect_name, _STATE, index_elements=[_STATE.c.key],
+                                            update_columns=["document", "etag", "updated_at"]))
 
 
 class EtagConflictError(KeyError):
@@ -288,15 +289,15 @@ class SqlStorage(Storage):
         False when it needs the careful path: a conditional write that matched no row."""
         async with one_statement(self._autocommit) as conn:
             if write["expected"] in (None, "*"):
-                await conn.execute(self._upsert, _row_values(write))
+                await self._upsert.rowcount(conn, _row_values(write))
                 return True
-            return (await conn.execute(_UPDATE_IF_CURRENT, write)).rowcount == 1
+            return await _UPDATE_IF_CURRENT.rowcount(conn, write) == 1
 
     async def _write_one(self, conn, write: dict) -> None:
         if write["expected"] in (None, "*"):
-            await conn.execute(self._upsert, _row_values(write))
+            await self._upsert.rowcount(conn, _row_values(write))
             return
-        if (await conn.execute(_UPDATE_IF_CURRENT, write)).rowcount == 1:
+        if await _UPDATE_IF_CURRENT.rowcount(conn, write) == 1:
             return
         if (await conn.execute(_EXISTS, {"key": write["k"]})).first():
             raise EtagConflictError(f"eTag conflict for storage key '{write['k']}'")

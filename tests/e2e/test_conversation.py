@@ -269,7 +269,7 @@ async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_count
     """Two round trips fewer a turn: the conversation's lock is taken by the statement that reads the
     journal and the dialog state, and the count of replies sent goes in the unlock's round trip; the
     dialog goes on from that state exactly as from its own read. The turn's transaction runs on the
-    same connection, the journal entry written straight to it."""
+    same connection, the journal entry and the dialog state written straight to it."""
     import asyncpg
     import pytest
 
@@ -301,6 +301,9 @@ async def test_on_postgresql_a_turn_takes_its_lock_with_its_first_read_and_count
     assert on_the_lock[2].startswith("BEGIN; UPDATE processed_activity SET replies_sent = 1 WHERE key = '")
     assert on_the_lock[2].endswith("; COMMIT; SELECT pg_advisory_unlock(" + str(_lock_number(chat.id)) + ")")
     assert queries.count("BEGIN") == 1 and queries.count("COMMIT") == 1  # the turn's transaction, on it too
+    # ... and the dialog state's write in it, straight on the driver too (not SQLAlchemy's prepared statements)
+    assert [q.split(" WHERE")[0] for q in queries if q.startswith("UPDATE bot_state")] == [
+        "UPDATE bot_state SET document=$1::VARCHAR, etag=$2::VARCHAR, updated_at=$3::TIMESTAMP WITH TIME ZONE"]
     await say(bot, chat, "nej")
     assert "kundreferens" in str(connector.sent[-1].cards[0]).lower()
     assert queries.count(turns._TURN_START) == 2 and storage._HELD_READ not in queries
