@@ -17,7 +17,9 @@ the state storage) keeps asking its session factory or engine as before:
 The turn's connection is opened at the first write, not at the start of the turn: reads before it
 take a pooled connection for a moment (on SQLite, where there is one, other turns are not held up
 by a turn that only reads). On PostgreSQL the turn's transaction runs on the connection that already
-holds the conversation's lock (bot/teams/turn_guards.py), borrowed rather than taken from the pool.
+holds the conversation's lock (bot/teams/turn_guards.py), borrowed rather than taken from the pool;
+the statements of a turn's hot path (the case row and its events, the case's update with its event,
+the notice channel, the dialog state's write) are `DriverStatement`s, sent there straight to asyncpg.
 """
 
 from __future__ import annotations
