@@ -131,6 +131,11 @@ def current_unit() -> TurnUnit | None:
     return _current.get()
 
 
+def _turn_driver_under(connection) -> "asyncpg.Connection | None":
+    unit = _current.get()
+    return unit.driver_under(connection) if unit is not None else None
+
+
 class _Row(asyncpg.Record):
     """A driver row read by column name as an attribute, as SQLAlchemy's rows are."""
 
@@ -162,8 +167,7 @@ class DriverStatement:
 
     async def rows(self, connection: AsyncConnection, params) -> list:
         """Every row, each readable by column name as an attribute."""
-        unit = _current.get()
-        driver = unit.driver_under(connection) if unit is not None else None
+        driver = _turn_driver_under(connection)
         if driver is None:
             return (await connection.execute(self.statement, params)).all()
         sql, names = self._compiled
@@ -171,8 +175,7 @@ class DriverStatement:
 
     async def rowcount(self, connection: AsyncConnection, params) -> int:
         """The number of rows the statement wrote."""
-        unit = _current.get()
-        driver = unit.driver_under(connection) if unit is not None else None
+        driver = _turn_driver_under(connection)
         if driver is None:
             return (await connection.execute(self.statement, params)).rowcount
         sql, names = self._compiled

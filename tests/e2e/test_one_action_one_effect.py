@@ -138,3 +138,35 @@ async def test_in_a_channel_thread_another_persons_answer_does_not_touch_an_inta
     case = await _case(bot, anna_reference)
     assert case.facts == {"lock": False} and case.events[0].actor.id == teams.ANNA.aad_object_id
     assert "kundreferens" not in connector.texts()[-1].lower()
+
+
+async def test_on_postgresql_a_connection_lost_mid_turn_saves_nothing_says_so_and_the_next_turn_works(
+        bot, connector, database_url):
+    """The turn's transaction runs on the lock's connection, its case statements straight on asyncpg:
+    when that connection dies between the case's update and the commit, PostgreSQL keeps nothing of
+    the turn, the user is told nothing was saved, and the next message runs on a fresh connection."""
+    import pytest
+
+    from bot.teams.turn_guards import held_connection
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's lock connection")
+    chat = teams.personal()
+    reference = await start_move_case(bot, connector, chat)
+    killed = []
+
+    async def lose_the_connection(session, case, events):
+        pid = held_connection().get_server_pid()
+        async with bot.runtime.engine.connect() as other:
+            await other.exec_driver_sql(f"SELECT pg_terminate_backend({pid})")
+        killed.append(pid)
+
+    bot.runtime.cases.add_listener(lose_the_connection)
+    reply = await say(bot, chat, "klar")
+    bot.runtime.cases.listeners.remove(lose_the_connection)
+    assert len(killed) == 1 and reply.status == 200
+    assert "ingenting sparades" in connector.texts()[-1]
+    assert [e.kind.value for e in (await _case(bot, reference)).events] == ["opened"], "the apology is true"
+    await say(bot, chat, "klar")
+    assert "är klart" in connector.texts()[-1]
+    assert [e.kind.value for e in (await _case(bot, reference)).events] == ["opened", "step_done"]
