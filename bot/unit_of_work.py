@@ -131,6 +131,16 @@ def current_unit() -> TurnUnit | None:
     return _current.get()
 
 
+def _converts(type_, dialect, *, result: bool) -> bool:
+    """SQLAlchemy runs a value of this type through a processor of its own on asyncpg."""
+    impl = type_.dialect_impl(dialect)
+    try:
+        processor = impl.result_processor(dialect, None) if result else impl.bind_processor(dialect)
+    except Exception:  # noqa: BLE001 - a processor that needs the column's database type converts
+        return True
+    return processor is not None
+
+
 def _turn_driver_under(connection) -> "asyncpg.Connection | None":
     unit = _current.get()
     return unit.driver_under(connection) if unit is not None else None
@@ -153,16 +163,24 @@ class DriverStatement:
     to the driver inside a turn whose transaction is on the lock's connection; elsewhere (SQLite,
     outside a turn) it runs through SQLAlchemy as usual. SQLAlchemy's execution around one
     statement costs more CPU than asyncpg's own (≈ 112 against 46 µs, docs/performance.md), and a
-    card click runs three such statements. Only for statements whose columns need no conversion
-    SQLAlchemy would add (the JSON codec is the dialect's, set on every connection)."""
+    card click runs three such statements. Only for statements whose values SQLAlchemy does not
+    convert on asyncpg (the JSON codec is the dialect's, set on every connection); any other is
+    refused when first compiled."""
 
     def __init__(self, statement) -> None:
         self.statement = statement
 
     @cached_property
     def _compiled(self) -> tuple[str, tuple[str, ...]]:
-        """The SQL and its parameters' names in order (compiled at first use: only PostgreSQL's)."""
-        compiled = self.statement.compile(dialect=_asyncpg_dialect())
+        """The SQL and its parameters' names in order (compiled at first use: only PostgreSQL's).
+        TypeError for a statement with a value SQLAlchemy would convert on its way."""
+        dialect = _asyncpg_dialect()
+        compiled = self.statement.compile(dialect=dialect)
+        converted = [name for name, bind in compiled.binds.items() if _converts(bind.type, dialect, result=False)]
+        converted += [column.name for column in getattr(self.statement, "exported_columns", ())
+                      if _converts(column.type, dialect, result=True)]
+        if converted:
+            raise TypeError(f"not for the driver: SQLAlchemy converts {', '.join(converted)}")
         return compiled.string, tuple(compiled.positiontup)
 
     async def rows(self, connection: AsyncConnection, params) -> list:

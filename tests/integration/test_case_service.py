@@ -479,9 +479,9 @@ async def test_a_failing_listener_in_a_turn_on_the_lock_connection_leaves_nothin
     assert (await service.complete_step(ref, "accept", ANNA, now=MONDAY_9)).case.is_done("accept")
 
 
-async def test_a_stale_version_on_the_driver_writes_nothing_and_the_action_is_tried_again(service, db_engine):
-    """The version check's row count read from asyncpg's status: a writer that moved the case on
-    between the read and the write makes the first attempt write nothing, the second land."""
+async def test_on_the_driver_a_write_at_a_stale_version_is_told_apart_and_changes_nothing(service, db_engine):
+    """The version check's row count is read from asyncpg's status: the same change written twice
+    lands once, and the second write (its version gone) reports that it wrote nothing."""
     from bot.cases import repository
 
     ref = (await _new_order(service)).reference
