@@ -263,7 +263,8 @@ async def test_a_turn_that_starts_a_case_leaves_the_reference_counter_unlocked(s
             async with db_engine.connect() as other:
                 held = (await other.execute(text(
                     "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'case_reference_counters' AND l.pid <> pg_backend_pid()"))).scalar()
+                    "WHERE c.relname = 'case_reference_counters' AND l.pid <> pg_backend_pid() AND l.database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"))).scalar()
                 assert held == 0  # (else the UPDATE below would wait for the turn)
                 second = (await other.execute(text(
                     "UPDATE case_reference_counters SET last_value = last_value WHERE year = 2026 "
