@@ -40,7 +40,7 @@ from bot import jsontext
 from bot.db import autocommit, one_statement, sqlite_autocommit
 from bot.dialect import is_sqlite
 from bot.domain.clock import Clock, system_clock
-from bot.unit_of_work import engine_of, turn_unit
+from bot.unit_of_work import DriverStatement, engine_of, turn_unit
 
 from . import wording as texts
 from .activity_json import activity_to_json, read_activity
@@ -66,11 +66,9 @@ _LOOKUP = select(_JOURNAL.c.key, _JOURNAL.c.received_at, _JOURNAL.c.replies, _JO
 _LOOKUP_SQLITE = (f"SELECT key, received_at, replies, reply_count, replies_sent, invoke_response FROM {_JOURNAL.name} "
                   "WHERE key = ? OR (conversation_key = ? AND replies_sent < reply_count)")
 _COUNT_SENT_SQLITE = f"UPDATE {_JOURNAL.name} SET replies_sent = ? WHERE key = ?"
-_RECORD = insert(_JOURNAL)
-_RECORD_COLUMNS = ("key", "received_at", "conversation_key", "replies", "reply_count", "invoke_response")
-# The same on the asyncpg connection under the turn's transaction (PostgreSQL).
-_RECORD_ON_LOCK = (f"INSERT INTO {_JOURNAL.name} ({', '.join(_RECORD_COLUMNS)}, replies_sent) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, 0)")
+# Straight to asyncpg in a turn on the lock's connection (PostgreSQL): less than half the CPU.
+_RECORD = DriverStatement(insert(_JOURNAL).values({name: bindparam(name) for name in (
+    "key", "received_at", "conversation_key", "replies", "reply_count", "replies_sent", "invoke_response")}))
 _COUNT_SENT = update(_JOURNAL).where(_JOURNAL.c.key == bindparam("k")).values(replies_sent=bindparam("sent"))
 _HANDED_ON = (update(_JOURNAL).where(_JOURNAL.c.key.in_(bindparam("keys", expanding=True)))
               .values(replies_sent=_JOURNAL.c.reply_count))
@@ -254,12 +252,10 @@ class AtomicTurns(Middleware):
                 connection = await unit.connection()
                 on_lock = shared is not None and connection is shared.connection
                 if key is not None:
-                    values = (key, self._clock(), conversation, _encode_replies(replies), len(replies),
-                              _encode_invoke_response(context))
-                    if on_lock:
-                        await shared.driver.execute(_RECORD_ON_LOCK, *values)  # less than half the CPU of SQLAlchemy
-                    else:
-                        await connection.execute(_RECORD, dict(zip(_RECORD_COLUMNS, values), replies_sent=0))
+                    await _RECORD.rowcount(connection, {
+                        "key": key, "received_at": self._clock(), "conversation_key": conversation,
+                        "replies": _encode_replies(replies), "reply_count": len(replies), "replies_sent": 0,
+                        "invoke_response": _encode_invoke_response(context)})
                 if earlier:
                     await connection.execute(_HANDED_ON, {"keys": [entry.key for entry in earlier]})
                 with_unlock = on_lock and not replies  # the unlock can commit only its own connection's

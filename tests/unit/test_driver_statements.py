@@ -8,7 +8,7 @@ from sqlalchemy import Column, Integer, MetaData, Numeric, PickleType, Table, bi
 
 from bot.cases import repository
 from bot.notifications import subscriptions
-from bot.teams import storage
+from bot.teams import storage, turns
 from bot.unit_of_work import DriverStatement
 
 _WRAPPED = {
@@ -19,6 +19,7 @@ _WRAPPED = {
     "notice channel": subscriptions._CHANNEL_BY_SCOPE,
     "dialog state, conditional": storage._UPDATE_IF_CURRENT,
     "dialog state, upsert": storage._upsert_for("postgresql"),
+    "journal entry": turns._RECORD,
 }
 
 
